@@ -97,6 +97,25 @@ std::optional<std::string> TextFilter(const Query& query, const std::string& nam
   return *v;
 }
 
+int BandOf(double value, const std::vector<int>& bounds) {
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    if (value < bounds[i]) return static_cast<int>(2 * i);
+    if (value == bounds[i]) return static_cast<int>(2 * i + 1);
+  }
+  return static_cast<int>(2 * bounds.size());
+}
+
+bool BandRange(std::optional<double> min, std::optional<double> max, const std::vector<int>& bounds, int* low,
+               int* high) {
+  // A bound answers only when it is a bound exactly: its band is odd.
+  int lo = min ? BandOf(*min, bounds) : 0;
+  int hi = max ? BandOf(*max, bounds) : static_cast<int>(2 * bounds.size());
+  if ((min && lo % 2 == 0) || (max && hi % 2 == 0)) return false;
+  *low = lo;
+  *high = hi;
+  return true;
+}
+
 std::string LikePattern(const std::string& value, bool prefix_wildcard, bool suffix_wildcard) {
   std::string out = prefix_wildcard ? "%" : "";
   for (char c : value) {

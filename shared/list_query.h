@@ -39,6 +39,19 @@ std::optional<double> NumberFilter(const Query& query, const std::string& name, 
 // A text filter's value, or nullopt when absent or empty.
 std::optional<std::string> TextFilter(const Query& query, const std::string& name);
 
+// Bands for counts kept in advance (shared/sql/007_listing_counts.sql): the
+// ascending bounds b0 < … < b(n-1) cut the values into 2n+1 bands, numbered
+// 0 below b0, 2i+1 exactly at bi, 2i+2 between bi and b(i+1), 2n above the
+// last (an inclusive filter bound needs a band of its own).
+int BandOf(double value, const std::vector<int>& bounds);
+
+// The bands [*low, *high] that hold exactly the values v with min <= v <= max
+// (an absent bound: no limit on that side; min > max gives low > high, an
+// empty range). False, and nothing set, when a given bound is not one of
+// `bounds`: the kept counts cannot answer it.
+bool BandRange(std::optional<double> min, std::optional<double> max, const std::vector<int>& bounds, int* low,
+               int* high);
+
 // `value` for LIKE with `%` `_` `\` escaped (ESCAPE '\\'), then `prefix_wildcard`/`suffix_wildcard`.
 std::string LikePattern(const std::string& value, bool prefix_wildcard, bool suffix_wildcard);
 

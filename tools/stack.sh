@@ -8,7 +8,9 @@
 #
 # Variables (defaults): STATE_DIR (./var), HTTP_PORT (8080), MEMCACHED_PORT
 # (21211), LDAP_PORT (3389), ZUFANG_ENV (local), BUILD_DIR (./build),
-# SEED_FILE (../shared/data/zufang-seed.sql).
+# SEED_FILE (../shared/data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
+# million listings with their indexes, about 1 GB, stay in memory; InnoDB
+# takes the memory only as pages are read).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/tools/lib.sh"
@@ -16,6 +18,8 @@ source "$ROOT/tools/lib.sh"
 : "${HTTP_PORT:=8080}"
 : "${MEMCACHED_PORT:=21211}"
 : "${LDAP_PORT:=3389}"
+: "${INNODB_BUFFER_POOL:=1G}"
+[[ "$INNODB_BUFFER_POOL" =~ ^[0-9]+[KMG]?$ ]] || die "INNODB_BUFFER_POOL must be a size such as 512M or 2G"
 export HTTP_PORT MEMCACHED_PORT LDAP_PORT
 RUN="$STATE_DIR/run"
 LOG="$STATE_DIR/log"
@@ -37,7 +41,7 @@ mariadb_up() {
   mariadbd --no-defaults --datadir="$data" --socket="$sock" --pid-file="$RUN/mariadb.pid" \
     --skip-networking --user="$(id -un)" --log-error="$LOG/mariadb.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone=+08:00 \
-    --max-connections=1000 --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=1 \
+    --max-connections=1000 --innodb-buffer-pool-size="$INNODB_BUFFER_POOL" --innodb-flush-log-at-trx-commit=1 \
     --skip-log-bin >/dev/null 2>&1 &
   wait_until 30 mariadb-admin --socket="$sock" -u root ping \
     || { tail -20 "$LOG/mariadb.log"; die "MariaDB did not come up (log: $LOG/mariadb.log)"; }

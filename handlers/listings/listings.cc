@@ -60,6 +60,11 @@ Status LoadTags(Db& db, const std::vector<int64_t>& ids, std::map<int64_t, std::
 // write to any of them must reach cached listing pages at once.
 const std::vector<std::string> kShownResources = {"listings", "agents", "estates", "tags", "housetypes"};
 
+// The search form's bands, as tb_house_count keeps its counts: the same
+// bounds as zf_price_band and zf_area_band in shared/sql/007_listing_counts.sql.
+const std::vector<int> kPriceBounds = {0, 1000, 2000, 3000, 5000, 8000};
+const std::vector<int> kAreaBounds = {0, 30, 50, 70, 90, 120};
+
 const std::vector<OrderingField> kOrdering = {{"pubdate", "h.pubdate"}, {"price", "h.price"}};
 // The same ordering over the page's joined rows (alias x).
 const std::vector<OrderingField> kOuterOrdering = {{"pubdate", "x.pubdate"}, {"price", "x.price"}};
@@ -108,6 +113,9 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     if (minarea) { where += " AND h.area >= ?"; params.emplace_back(*minarea); }
     if (maxarea) { where += " AND h.area <= ?"; params.emplace_back(*maxarea); }
     if (type) { where += " AND h.typeid = ?"; params.emplace_back(static_cast<long long>(type_id)); }
+    // Which of tb_house_count's levels the district is: 0 no district, 2 a
+    // city, 3 a county, -1 anything else (not kept there).
+    int district_level = 0;
     if (district) {
       // A city's id can only be in distid2 and a county's only in distid3:
       // naming the one column lets an index serve the filter (an OR of two
@@ -123,13 +131,16 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       if (county) {
         where += " AND h.distid3 = ?";
         params.emplace_back(*district);
+        district_level = 3;
       } else if (city) {
         where += " AND h.distid2 = ?";
         params.emplace_back(*district);
+        district_level = 2;
       } else {
         where += " AND (h.distid2 = ? OR h.distid3 = ?)";
         params.emplace_back(*district);
         params.emplace_back(*district);
+        district_level = -1;
       }
     }
     // The count depends on the filters only, not on the page, its size or
@@ -151,8 +162,27 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     if (!count_key.empty() && ctx.services->memcached()->Get(count_key, &cached_count).ok()) {
       count = std::strtoll(cached_count.c_str(), nullptr, 10);
     } else {
-      Status st = db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows);
-      if (!st.ok()) return st;
+      // The search form's queries are counted from the counts kept per
+      // group (a few hundred rows); any other by COUNT(*) over the listings.
+      int price_low = 0, price_high = 0, area_low = 0, area_high = 0;
+      if (!title && district_level >= 0 && BandRange(minprice, maxprice, kPriceBounds, &price_low, &price_high) &&
+          BandRange(minarea, maxarea, kAreaBounds, &area_low, &area_high)) {
+        std::vector<Param> kept = {Param(static_cast<long long>(district_level)),
+                                   Param(district_level == 0 ? 0.0 : *district)};
+        std::string sql = "SELECT CAST(COALESCE(SUM(listings), 0) AS SIGNED) FROM tb_house_count "
+                          "WHERE level = ? AND distid = ?";
+        if (type) {
+          sql += " AND typeid = ?";
+          kept.emplace_back(static_cast<long long>(type_id));
+        }
+        sql += " AND priceband BETWEEN ? AND ? AND areaband BETWEEN ? AND ?";
+        for (int band : {price_low, price_high, area_low, area_high}) kept.emplace_back(static_cast<long long>(band));
+        Status st = db.Query(sql, kept, &rows);
+        if (!st.ok()) return st;
+      } else {
+        Status st = db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows);
+        if (!st.ok()) return st;
+      }
       count = rows[0].Int(0);
       if (!count_key.empty()) ctx.services->memcached()->Set(count_key, std::to_string(count), kListTtl);
     }
