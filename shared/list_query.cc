@@ -40,14 +40,20 @@ bool AddTerms(const std::string& spec, const std::vector<OrderingField>& allowed
 
 }  // namespace
 
-std::string OrderByClause(const Query& query, const std::vector<OrderingField>& allowed,
-                          const std::string& default_ordering, const std::string& primary_key) {
+std::vector<std::pair<std::string, bool>> OrderingTerms(const Query& query, const std::vector<OrderingField>& allowed,
+                                                        const std::string& default_ordering) {
   std::vector<std::pair<std::string, bool>> terms;
   const std::string* requested = query.Get("ordering");
   if (requested == nullptr || !AddTerms(*requested, allowed, &terms)) {
     terms.clear();
     AddTerms(default_ordering, allowed, &terms);
   }
+  return terms;
+}
+
+std::string OrderByClause(const Query& query, const std::vector<OrderingField>& allowed,
+                          const std::string& default_ordering, const std::string& primary_key) {
+  std::vector<std::pair<std::string, bool>> terms = OrderingTerms(query, allowed, default_ordering);
   std::string clause = " ORDER BY ";
   bool has_key = false;
   for (size_t i = 0; i < terms.size(); ++i) {

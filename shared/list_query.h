@@ -27,6 +27,11 @@ struct OrderingField {
   const char* column;  // SQL expression it sorts by
 };
 
+// The request's ordering as (column, descending) terms: its recognised
+// names, or `default_ordering`'s when none is; no tie-breaking key added.
+std::vector<std::pair<std::string, bool>> OrderingTerms(const Query& query, const std::vector<OrderingField>& allowed,
+                                                        const std::string& default_ordering);
+
 // " ORDER BY …" for the request's `ordering` (or `default_ordering`, in the
 // same syntax), ending with `primary_key` ascending unless already named.
 std::string OrderByClause(const Query& query, const std::vector<OrderingField>& allowed,

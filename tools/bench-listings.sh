@@ -353,8 +353,17 @@ if [ "$CACHE" = warm ]; then
   # rounds measure a search form whose queries have been asked before
   # (answers live 120 s: rounds longer than that see refreshes too).
   say "Warming the cache: each request once (4 at a time)"
-  codes="$(sed "s|^|$BASE|" "$WORK/paths.txt" | xargs -P 4 -n 50 curl -s -o /dev/null -w '%{http_code}\n' \
-           --max-time 30 | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $2, $1; sep = ", " }')"
+  # Four curl processes, each through its share of the list (a config file
+  # of url/output pairs), one status per request.
+  rm -f "$WORK"/warm.*
+  awk -v base="$BASE" '{ f = FILENAME ".warm." (NR % 4)
+    printf "url = \"%s%s\"\noutput = \"/dev/null\"\n", base, $0 > f }' "$WORK/paths.txt"
+  for part in "$WORK"/paths.txt.warm.*; do
+    curl -s -K "$part" -w '%{http_code}\n' --max-time 30 > "$part.codes" &
+  done
+  wait
+  codes="$(cat "$WORK"/paths.txt.warm.*.codes | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $2, $1; sep = ", " }')"
+  rm -f "$WORK"/paths.txt.warm.*
   [[ "$codes" =~ ^200\ x\ [0-9]+$ ]] || die "warming the cache: answers $codes (all should be 200)"
 fi
 wrk -t"$THREADS" -c"$CONNECTIONS" -d1s -s "$ROOT/tools/bench/listings.lua" "$BASE" -- "$WORK/paths.txt" \

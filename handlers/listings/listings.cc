@@ -20,6 +20,7 @@
 #include "log.h"
 #include "multipart.h"
 #include "pagination.h"
+#include "search_plan.h"
 
 namespace zf::listings {
 
@@ -70,6 +71,79 @@ const std::vector<OrderingField> kOrdering = {{"pubdate", "h.pubdate"}, {"price"
 const std::vector<OrderingField> kOuterOrdering = {{"pubdate", "x.pubdate"}, {"price", "x.price"}};
 
 // ---- List -----------------------------------------------------------------------
+
+// The district's kept counts per price band (tb_house_count at `level`,
+// `distid`); "matching" there means of type `type_id` (any type when null)
+// and in the area bands [area_low, area_high]. One query over at most a few
+// thousand rows.
+Status KeptCounts(Db& db, int level, double distid, const int64_t* type_id, int area_low, int area_high,
+                  std::vector<PriceBandCounts>* bands) {
+  std::vector<Param> params = {Param(static_cast<long long>(area_low)), Param(static_cast<long long>(area_high))};
+  std::string type_test = "TRUE", type_only = "FALSE";
+  if (type_id != nullptr) {
+    type_test = type_only = "typeid = ?";
+    params.emplace_back(static_cast<long long>(*type_id));
+  }
+  params.emplace_back(static_cast<long long>(area_low));
+  params.emplace_back(static_cast<long long>(area_high));
+  if (type_id != nullptr) params.emplace_back(static_cast<long long>(*type_id));
+  params.emplace_back(static_cast<long long>(level));
+  params.emplace_back(distid);
+  Rows rows;
+  Status s = db.Query(
+      "SELECT priceband, CAST(SUM(listings) AS SIGNED), "
+      "CAST(SUM(IF(areaband BETWEEN ? AND ? AND " + type_test + ", listings, 0)) AS SIGNED), "
+      "CAST(SUM(IF(areaband BETWEEN ? AND ?, listings, 0)) AS SIGNED), "
+      "CAST(SUM(IF(" + type_only + ", listings, 0)) AS SIGNED) "
+      "FROM tb_house_count WHERE level = ? AND distid = ? GROUP BY priceband",
+      params, &rows);
+  if (!s.ok()) return s;
+  bands->assign(2 * kPriceBounds.size() + 1, PriceBandCounts{});
+  for (const Row& r : rows) {
+    int64_t band = r.Int(0);
+    if (band < 0 || band >= static_cast<int64_t>(bands->size())) continue;  // not a band of kPriceBounds
+    (*bands)[band] = PriceBandCounts{r.Int(1), r.Int(2), r.Int(3), r.Int(4)};
+  }
+  return Status::Ok();
+}
+
+// COUNT(*) of the listings `where` selects, cached per filter set.
+Status CountByRows(ThreadServices* services, Db& db, const std::string& where, const std::vector<Param>& params,
+                   int64_t* count) {
+  std::string key;
+  std::string generation = CurrentGenerations(services->memcached(), services->cache_prefix(), kShownResources);
+  if (!generation.empty()) {
+    key = services->cache_prefix() + "listings-count:" + generation + ":" + where;
+    for (const Param& p : params) {
+      key += "|" + (p.type() == Param::Type::kString ? p.string_value()
+                    : p.type() == Param::Type::kInt  ? std::to_string(p.int_value())
+                                                     : std::to_string(p.double_value()));
+    }
+    key = CacheKey(key);
+  }
+  std::string cached;
+  if (!key.empty() && services->memcached()->Get(key, &cached).ok()) {
+    *count = std::strtoll(cached.c_str(), nullptr, 10);
+    return Status::Ok();
+  }
+  Rows rows;
+  Status s = db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows);
+  if (!s.ok()) return s;
+  *count = rows[0].Int(0);
+  if (!key.empty()) services->memcached()->Set(key, std::to_string(*count), kListTtl);
+  return Status::Ok();
+}
+
+// The index hint of a page's id query: the range PlanSearch chose, for a
+// city or for no district (a county is small enough for any walk; it has no
+// area index). Empty: the server's own choice.
+std::string IndexHint(int district_level, PageIndex index) {
+  if (index == PageIndex::kOrdering || (district_level != 0 && district_level != 2)) return "";
+  bool city = district_level == 2;
+  if (index == PageIndex::kTypeRange) return city ? " FORCE INDEX (idx_house_type)" : "";
+  if (index == PageIndex::kPriceRange) return city ? " FORCE INDEX (idx_house_city_price)" : " FORCE INDEX (idx_house_price)";
+  return city ? " FORCE INDEX (idx_house_city_area)" : " FORCE INDEX (idx_house_area)";
+}
 
 Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   // Filters first: a bad value answers 400 before any page check.
@@ -143,54 +217,45 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
         district_level = -1;
       }
     }
-    // The count depends on the filters only, not on the page, its size or
-    // the ordering: one count serves every page of a search (same
-    // generations, so a write still reaches it at once).
+    // The search form's queries (no title; a city, a county or no district;
+    // band bounds) are counted from tb_house_count, per price band, which
+    // also says which index the page should walk (search_plan.h). Any other
+    // query is counted by COUNT(*) over the listings, and that count is
+    // cached: it depends on the filters only, not on the page, its size or
+    // the ordering (same generations, so a write still reaches it at once).
     int64_t count = 0;
-    std::string count_key;
-    std::string generation = CurrentGenerations(ctx.services->memcached(), ctx.services->cache_prefix(), kShownResources);
-    if (!generation.empty()) {
-      count_key = ctx.services->cache_prefix() + "listings-count:" + generation + ":" + where;
-      for (const Param& p : params) {
-        count_key += "|" + (p.type() == Param::Type::kString ? p.string_value()
-                                                             : p.type() == Param::Type::kInt ? std::to_string(p.int_value())
-                                                                                             : std::to_string(p.double_value()));
-      }
-      count_key = CacheKey(count_key);
-    }
-    std::string cached_count;
-    if (!count_key.empty() && ctx.services->memcached()->Get(count_key, &cached_count).ok()) {
-      count = std::strtoll(cached_count.c_str(), nullptr, 10);
+    int price_low = 0, price_high = 0, area_low = 0, area_high = 0;
+    bool kept = !title && district_level >= 0 && BandRange(minprice, maxprice, kPriceBounds, &price_low, &price_high) &&
+                BandRange(minarea, maxarea, kAreaBounds, &area_low, &area_high);
+    std::vector<PriceBandCounts> bands;
+    if (kept) {
+      Status st = KeptCounts(db, district_level, district_level == 0 ? 0.0 : *district, type ? &type_id : nullptr,
+                             area_low, area_high, &bands);
+      if (!st.ok()) return st;
+      count = CountMatching(bands, price_low, price_high);
     } else {
-      // The search form's queries are counted from the counts kept per
-      // group (a few hundred rows); any other by COUNT(*) over the listings.
-      int price_low = 0, price_high = 0, area_low = 0, area_high = 0;
-      if (!title && district_level >= 0 && BandRange(minprice, maxprice, kPriceBounds, &price_low, &price_high) &&
-          BandRange(minarea, maxarea, kAreaBounds, &area_low, &area_high)) {
-        std::vector<Param> kept = {Param(static_cast<long long>(district_level)),
-                                   Param(district_level == 0 ? 0.0 : *district)};
-        std::string sql = "SELECT CAST(COALESCE(SUM(listings), 0) AS SIGNED) FROM tb_house_count "
-                          "WHERE level = ? AND distid = ?";
-        if (type) {
-          sql += " AND typeid = ?";
-          kept.emplace_back(static_cast<long long>(type_id));
-        }
-        sql += " AND priceband BETWEEN ? AND ? AND areaband BETWEEN ? AND ?";
-        for (int band : {price_low, price_high, area_low, area_high}) kept.emplace_back(static_cast<long long>(band));
-        Status st = db.Query(sql, kept, &rows);
-        if (!st.ok()) return st;
-      } else {
-        Status st = db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows);
-        if (!st.ok()) return st;
-      }
-      count = rows[0].Int(0);
-      if (!count_key.empty()) ctx.services->memcached()->Set(count_key, std::to_string(count), kListTtl);
+      Status st = CountByRows(ctx.services, db, where, params, &count);
+      if (!st.ok()) return st;
     }
     Status s;
     page_status = ResolvePage(count, &page);
     if (!page_status.ok()) return page_status;
     // Ids first (an index walk), then only the page's rows are joined.
+    std::vector<std::pair<std::string, bool>> terms = OrderingTerms(req.query, kOrdering, "-pubdate");
     std::string order = OrderByClause(req.query, kOrdering, "-pubdate", "h.houseid");
+    std::string index_hint;
+    if (kept) {
+      SearchShape shape;
+      shape.price_low = price_low;
+      shape.price_high = price_high;
+      shape.price_filtered = minprice.has_value() || maxprice.has_value();
+      shape.area_filtered = minarea.has_value() || maxarea.has_value();
+      shape.type_range = type.has_value() && district_level == 2;  // idx_house_type: typeid, distid2, price
+      shape.by_price = !terms.empty() && terms[0].first == "h.price";
+      shape.descending = !terms.empty() && terms[0].second;
+      shape.wanted = PageOffset(page) + page.size;
+      index_hint = IndexHint(district_level, PlanSearch(bands, shape).index);
+    }
     std::vector<Param> page_params = params;
     page_params.emplace_back(page.size);
     page_params.emplace_back(static_cast<long long>(PageOffset(page)));
@@ -201,7 +266,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     }
     s = db.QueryFresh(
         "SELECT x.houseid, x.title, x.area, x.floor, x.totalfloor, x.price, x.priceunit, x.mainphoto, x.street, "
-        "d.distid, d.name, t.typeid, t.name FROM (SELECT h.houseid FROM tb_house_info h" +
+        "d.distid, d.name, t.typeid, t.name FROM (SELECT h.houseid FROM tb_house_info h" + index_hint +
             where + order + " LIMIT ? OFFSET ?) AS p JOIN tb_house_info x ON x.houseid = p.houseid "
             "JOIN tb_district d ON d.distid = x.distid3 JOIN tb_house_type t ON t.typeid = x.typeid" + outer_order,
         page_params, &rows);

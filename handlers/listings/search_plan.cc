@@ -1,0 +1,92 @@
+#include "search_plan.h"
+
+#include <algorithm>
+
+namespace zf::listings {
+
+namespace {
+
+bool InPriceRange(const SearchShape& shape, int band) { return band >= shape.price_low && band <= shape.price_high; }
+
+// Entries a walk in price order reads before it holds `wanted` matches: the
+// bands in the walk's direction, linear inside the band that completes it.
+// A price filter starts and ends the walk at its range.
+int64_t PriceWalkCost(const std::vector<PriceBandCounts>& bands, const SearchShape& shape) {
+  int64_t read = 0, found = 0;
+  int n = static_cast<int>(bands.size());
+  for (int i = 0; i < n; ++i) {
+    int band = shape.descending ? n - 1 - i : i;
+    if (!InPriceRange(shape, band)) continue;
+    const PriceBandCounts& b = bands[band];
+    if (found + b.matching >= shape.wanted && b.matching > 0) {
+      return read + (shape.wanted - found) * b.listings / b.matching;
+    }
+    read += b.listings;
+    found += b.matching;
+  }
+  return read;  // fewer matches than wanted: the whole range
+}
+
+}  // namespace
+
+int64_t CountMatching(const std::vector<PriceBandCounts>& by_price_band, int price_low, int price_high) {
+  int64_t count = 0;
+  for (int band = std::max(price_low, 0); band <= price_high && band < static_cast<int>(by_price_band.size()); ++band) {
+    count += by_price_band[band].matching;
+  }
+  return count;
+}
+
+SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape) {
+  SearchPlan plan;
+  int64_t listings = 0, price_range = 0, area_range = 0, type_range = 0;
+  for (int band = 0; band < static_cast<int>(by_price_band.size()); ++band) {
+    const PriceBandCounts& b = by_price_band[band];
+    listings += b.listings;
+    area_range += b.area_matching;
+    if (InPriceRange(shape, band)) {
+      price_range += b.listings;
+      type_range += b.type_matching;
+    }
+  }
+  plan.count = CountMatching(by_price_band, shape.price_low, shape.price_high);
+  if (shape.by_price) {
+    plan.walk_cost = PriceWalkCost(by_price_band, shape);
+  } else {
+    // Publication dates are spread evenly: a match every listings/matching entries.
+    plan.walk_cost = plan.count == 0 ? listings : std::min(listings, shape.wanted * listings / plan.count);
+  }
+  // A range ordered by something its index lacks reads the matches' rows to sort them.
+  int64_t lookups = shape.by_price ? 0 : plan.count * kRowLookupCost;
+  if (shape.price_filtered && !shape.by_price) plan.price_cost = price_range + lookups;
+  // (Ordered by price, the price range is the walk itself, costed above.)
+  if (shape.area_filtered) plan.area_cost = area_range + lookups;
+  // The type's index holds price but not in the page's order (area comes
+  // between price and houseid): its range is read whole and sorted.
+  if (shape.type_range) plan.type_cost = type_range + lookups;
+
+  if (plan.walk_cost < kWalkWorthPlanning) return plan;
+  int64_t best = plan.walk_cost;
+  double limit = kRangeAdvantage * static_cast<double>(plan.walk_cost);
+  for (auto [cost, index] : {std::pair{plan.price_cost, PageIndex::kPriceRange},
+                             std::pair{plan.area_cost, PageIndex::kAreaRange},
+                             std::pair{plan.type_cost, PageIndex::kTypeRange}}) {
+    if (cost >= 0 && cost <= limit && cost < best) {
+      best = cost;
+      plan.index = index;
+    }
+  }
+  return plan;
+}
+
+const char* PageIndexName(PageIndex index) {
+  switch (index) {
+    case PageIndex::kOrdering: return "ordering";
+    case PageIndex::kPriceRange: return "price-range";
+    case PageIndex::kAreaRange: return "area-range";
+    case PageIndex::kTypeRange: return "type-range";
+  }
+  return "?";
+}
+
+}  // namespace zf::listings

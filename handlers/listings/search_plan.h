@@ -1,0 +1,78 @@
+// Which index a listing page walks, chosen from the counts kept in
+// tb_house_count (shared/sql/007_listing_counts.sql).
+//
+// Why: the planner of MariaDB assumes matches are spread evenly through an
+// ordering index. When a search matches few of a big city's listings, or
+// when price and area move together (the small flats are the cheap ones),
+// "newest first" or "dearest first" walks most of the city's index before
+// it finds a page: 30-70 ms for 北京 alone, where reading the price or the
+// area range and sorting its few matches takes 5-12 ms. The kept counts say
+// per price band how many listings the district holds and how many of them
+// match, so the walk and the ranges can be costed before anything is read.
+//
+// Costs are in index entries read. A walk in pubdate order meets matches
+// evenly (publication dates do not follow price or area): wanted x
+// listings / matching. A walk in price order is costed band by band in the
+// walk's direction, so a correlation between price and the other filters
+// counts. A price, area or type range reads every entry of its range, then
+// the matches' rows when the page is ordered by something the index lacks.
+#ifndef ZUFANG_HANDLERS_LISTINGS_SEARCH_PLAN_H_
+#define ZUFANG_HANDLERS_LISTINGS_SEARCH_PLAN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zf::listings {
+
+// One price band of the district (all types, all areas).
+struct PriceBandCounts {
+  int64_t listings = 0;       // in the band
+  int64_t matching = 0;       // in the band and matching the type and area filters
+  int64_t area_matching = 0;  // in the band and in the area range (any type)
+  int64_t type_matching = 0;  // in the band and of the type (any area); 0 without a type filter
+};
+
+struct SearchShape {
+  int price_low = 0, price_high = 0;  // the price filter as bands (BandRange)
+  bool price_filtered = false;        // a price bound was given
+  bool area_filtered = false;         // an area bound was given
+  bool type_range = false;            // a type was given and an index leads with it and the
+                                      // district, then price (a city: idx_house_type)
+  bool by_price = false;              // the first ordering term is price (else pubdate)
+  bool descending = false;            // ... descending
+  int64_t wanted = 0;                 // offset + size: entries the page needs
+};
+
+enum class PageIndex {
+  kOrdering,    // walk the district's index in the page's order (the server's own choice)
+  kPriceRange,  // read the price range, sort its matches
+  kAreaRange,   // read the area range, sort its matches
+  kTypeRange,   // read the type's listings (in the price range), sort its matches
+};
+
+struct SearchPlan {
+  int64_t count = 0;  // listings matching every filter
+  PageIndex index = PageIndex::kOrdering;
+  int64_t walk_cost = 0, price_cost = -1, area_cost = -1, type_cost = -1;  // -1: not a candidate
+};
+
+// Row lookups cost this many index entries (a primary-key descent).
+constexpr int64_t kRowLookupCost = 4;
+// A range is taken only when it costs at most this share of the walk, and
+// the walk would read at least kWalkWorthPlanning entries: below that the
+// server's own choice is cheap whatever it is.
+constexpr double kRangeAdvantage = 0.5;
+constexpr int64_t kWalkWorthPlanning = 4000;
+
+// Listings matching every filter: the matches of the bands in the price range.
+int64_t CountMatching(const std::vector<PriceBandCounts>& by_price_band, int price_low, int price_high);
+
+// `by_price_band` holds the district's 13 price bands (index = band).
+SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape);
+
+const char* PageIndexName(PageIndex index);
+
+}  // namespace zf::listings
+
+#endif  // ZUFANG_HANDLERS_LISTINGS_SEARCH_PLAN_H_
