@@ -338,6 +338,7 @@ source "$ROOT/tests/catalogue.sh"
 source "$ROOT/tests/agents.sh"
 source "$ROOT/tests/estates.sh"
 source "$ROOT/tests/listings.sh"
+source "$ROOT/tests/listing_search.sh"
 source "$ROOT/tests/jobs.sh"
 "$ROOT/tools/stack.sh" up > "$T/up-worker.log" 2>&1
 check "the stack's job worker runs (under multiwatch)" pid_alive "$STATE_DIR/run/worker.pid"

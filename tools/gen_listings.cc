@@ -40,7 +40,12 @@
 //  - pubdates rising with the row number over three years (as ids and
 //    publication dates rise together on a live site), a few days of jitter.
 //
-// Settings as the handlers read them ($ZUFANG_ENV, mysql.*). Exit status:
+// The counts the search keeps (tb_house_count) follow through its triggers.
+// Once done, the listings' cache generation moves, so the running site's
+// cached pages show the new rows at once.
+//
+// Settings as the handlers read them ($ZUFANG_ENV, mysql.*, memcached.*,
+// cache.prefix). Exit status:
 // 0 done; 1 a database error; 64 usage; 69 the database cannot be reached;
 // 78 a bad setting.
 #include <unistd.h>
@@ -57,6 +62,8 @@
 #include <string>
 #include <vector>
 
+#include "audit.h"
+#include "cache.h"
 #include "config.h"
 #include "db.h"
 
@@ -659,6 +666,17 @@ int Fail(const std::string& what, const zf::Status& s) {
 
 }  // namespace
 
+// Rows written behind the handlers' back: moving the listings' cache
+// generation makes every cached listing page and count read afresh, as
+// after a write through the API (a memcached that cannot be reached is
+// logged; its pages then age out within their 120 s).
+void RefreshCachedListings(const zf::Config& config) {
+  zf::MemcachedSettings settings;
+  if (!config.GetString("memcached.servers", &settings.servers).ok() || settings.servers.empty()) return;
+  zf::MemcachedCache cache(settings);
+  zf::BumpGeneration(&cache, config.GetString("cache.prefix", "zf:"), "listings", "zufang-gen-listings");
+}
+
 int main(int argc, char** argv) {
   Options opt;
   opt.until_days = Today();
@@ -716,7 +734,10 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%szufang-gen-listings: deleted %llu generated listings\n", tty && deleted ? "\r" : "",
             static_cast<unsigned long long>(deleted));
   }
-  if (opt.count == 0) return 0;
+  if (opt.count == 0) {
+    RefreshCachedListings(config);
+    return 0;
+  }
 
   zf::Rows rows;
   s = db.Query("SELECT @@innodb_autoinc_lock_mode", {}, &rows);
@@ -765,6 +786,7 @@ int main(int argc, char** argv) {
   // Fresh statistics, so the planner sees the new volume at once.
   s = db.Query("ANALYZE TABLE tb_house_info, tb_house_tag", {}, &rows);
   if (!s.ok()) return Fail("ANALYZE TABLE", s);
+  RefreshCachedListings(config);
   fprintf(stderr, "%szufang-gen-listings: added %lld listings and %llu tags in %s (%.0f rows/s)\n", tty ? "\n" : "",
           static_cast<long long>(opt.count), static_cast<unsigned long long>(tags_total), Duration(elapsed).c_str(),
           elapsed > 0 ? opt.count / elapsed : 0.0);

@@ -254,7 +254,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       shape.by_price = !terms.empty() && terms[0].first == "h.price";
       shape.descending = !terms.empty() && terms[0].second;
       shape.wanted = PageOffset(page) + page.size;
-      index_hint = IndexHint(district_level, PlanSearch(bands, shape).index);
+      index_hint = IndexHint(district_level, PlanSearch(bands, shape, ctx.plan_min_walk).index);
     }
     std::vector<Param> page_params = params;
     page_params.emplace_back(page.size);
@@ -810,10 +810,20 @@ const Router<Context>& Routes() {
   return router;
 }
 
-// Checked once at start-up: the folder photos go to.
-Status CheckMediaRoot(const AppSettings& settings) {
+int64_t PlanMinWalk(const Config& config, Status* status) {
+  int64_t v = kWalkWorthPlanning;
+  Status s = config.GetInt("listings.plan_min_walk", kWalkWorthPlanning, 0, 1000000000, &v);
+  if (status != nullptr) *status = s;
+  return v;
+}
+
+// Checked once at start-up: the folder photos go to, the planner's setting.
+Status CheckSettings(const AppSettings& settings) {
+  Status s;
+  PlanMinWalk(*settings.config, &s);
+  if (!s.ok()) return s;
   std::string root;
-  Status s = settings.config->GetString("media.root", &root);
+  s = settings.config->GetString("media.root", &root);
   if (!s.ok()) return s;
   struct stat st;
   if (stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -827,9 +837,10 @@ GroupDefinition Group() {
   return RoutedGroup<Context>(
       "listings", Routes,
       [](ThreadServices* services) {
-        return Context{services, services->process()->settings().config->GetString("media.root", "media")};
+        const Config& config = *services->process()->settings().config;
+        return Context{services, config.GetString("media.root", "media"), PlanMinWalk(config, nullptr)};
       },
-      CheckMediaRoot);
+      CheckSettings);
 }
 
 }  // namespace zf::listings

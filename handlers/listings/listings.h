@@ -34,6 +34,7 @@ constexpr int kDetailTtl = 300;
 struct Context {
   ThreadServices* services;
   std::string media_root;  // files go to <media_root>/images/
+  int64_t plan_min_walk;   // listings.plan_min_walk (search_plan.h)
 };
 
 constexpr size_t kMaxPhotoBytes = 2621440;

@@ -37,7 +37,7 @@ int64_t CountMatching(const std::vector<PriceBandCounts>& by_price_band, int pri
   return count;
 }
 
-SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape) {
+SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape, int64_t min_walk) {
   SearchPlan plan;
   int64_t listings = 0, price_range = 0, area_range = 0, type_range = 0;
   for (int band = 0; band < static_cast<int>(by_price_band.size()); ++band) {
@@ -65,7 +65,7 @@ SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const S
   // between price and houseid): its range is read whole and sorted.
   if (shape.type_range) plan.type_cost = type_range + lookups;
 
-  if (plan.walk_cost < kWalkWorthPlanning) return plan;
+  if (plan.walk_cost < min_walk) return plan;
   int64_t best = plan.walk_cost;
   double limit = kRangeAdvantage * static_cast<double>(plan.walk_cost);
   for (auto [cost, index] : {std::pair{plan.price_cost, PageIndex::kPriceRange},

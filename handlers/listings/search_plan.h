@@ -60,8 +60,9 @@ struct SearchPlan {
 // Row lookups cost this many index entries (a primary-key descent).
 constexpr int64_t kRowLookupCost = 4;
 // A range is taken only when it costs at most this share of the walk, and
-// the walk would read at least kWalkWorthPlanning entries: below that the
-// server's own choice is cheap whatever it is.
+// the walk would read at least `min_walk` entries (kWalkWorthPlanning by
+// default, setting listings.plan_min_walk): below that the server's own
+// choice is cheap whatever it is.
 constexpr double kRangeAdvantage = 0.5;
 constexpr int64_t kWalkWorthPlanning = 4000;
 
@@ -69,7 +70,8 @@ constexpr int64_t kWalkWorthPlanning = 4000;
 int64_t CountMatching(const std::vector<PriceBandCounts>& by_price_band, int price_low, int price_high);
 
 // `by_price_band` holds the district's 13 price bands (index = band).
-SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape);
+SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape,
+                      int64_t min_walk = kWalkWorthPlanning);
 
 const char* PageIndexName(PageIndex index);
 

@@ -1,0 +1,145 @@
+# Integration tests of the listing search at volume: the counts kept by the
+# triggers of shared/sql/007_listing_counts.sql against a recount of the
+# rows, the endpoint's counts against plain COUNT(*) on every pair of form
+# bounds, and the pages the planner (handlers/listings/search_plan.h) reads
+# through a range against the same pages as the server orders them unaided.
+# Sourced by tests/integration.sh after tests/listings.sh; adds generated
+# listings to the test database.
+
+# Rows where tb_house_count and a recount of tb_house_info disagree.
+kept_count_differences() {
+  sql "SELECT COUNT(*) FROM (SELECT 1 FROM (
+         SELECT level, distid, typeid, priceband, areaband, listings FROM tb_house_count WHERE listings <> 0
+         UNION ALL SELECT 0, 0, typeid, zf_price_band(price), zf_area_band(area), COUNT(*) FROM tb_house_info
+           GROUP BY typeid, zf_price_band(price), zf_area_band(area)
+         UNION ALL SELECT 2, distid2, typeid, zf_price_band(price), zf_area_band(area), COUNT(*) FROM tb_house_info
+           GROUP BY distid2, typeid, zf_price_band(price), zf_area_band(area)
+         UNION ALL SELECT 3, distid3, typeid, zf_price_band(price), zf_area_band(area), COUNT(*) FROM tb_house_info
+           GROUP BY distid3, typeid, zf_price_band(price), zf_area_band(area)) u
+       GROUP BY level, distid, typeid, priceband, areaband, listings HAVING COUNT(*) <> 2) d"
+}
+# A list answer's count and its ids, one line: "count id,id,...".
+count_and_ids() {
+  printf '%s %s\n' "$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/body")" \
+    "$(grep -o '"houseid":[0-9]*,"title"' "$T/body" | sed 's/[^0-9]//g' | paste -sd, -)"
+}
+
+section "listings: counts kept by triggers"
+check "after the seed and the writes above, the kept counts equal a recount" test "$(kept_count_differences)" = 0
+sql "START TRANSACTION; DELETE FROM tb_house_photo WHERE houseid = 2; DELETE FROM tb_house_tag WHERE houseid = 2;
+     DELETE FROM tb_house_info WHERE houseid = 2; ROLLBACK"
+check "  ... and after a delete rolled back" test "$(kept_count_differences)" = 0
+
+gen_log="$T/gen-listings.log"
+started=$SECONDS
+"$BUILD_DIR/tools/zufang-gen-listings" --count 30000 --seed 7 > "$gen_log" 2>&1
+check "zufang-gen-listings adds 30,000 listings through the triggers ($((SECONDS - started)) s)" \
+  test "$(sql "SELECT COUNT(*) FROM tb_house_info WHERE mainphoto LIKE 'gen-%'")" = 30000
+check "  ... and the kept counts equal a recount" test "$(kept_count_differences)" = 0
+# A listing moved across a price band, a type, a city and a county, then
+# back; one deleted: each statement moves its counts.
+moved="$(sql "SELECT MIN(houseid) FROM tb_house_info WHERE mainphoto LIKE 'gen-%' AND price < 1000")"
+sql "UPDATE tb_house_info SET price = 8000, typeid = (SELECT MAX(typeid) FROM tb_house_type),
+       distid2 = 440300, distid3 = 440305 WHERE houseid = $moved"
+check "an update across band, type and district moves the counts" test "$(kept_count_differences)" = 0
+sql "UPDATE tb_house_info SET title = CONCAT(title, '!') WHERE houseid = $moved"
+check "  ... an update of other columns leaves them" test "$(kept_count_differences)" = 0
+sql "DELETE FROM tb_house_tag WHERE houseid = $moved; DELETE FROM tb_house_info WHERE houseid = $moved"
+check "  ... a delete takes the listing out" test "$(kept_count_differences)" = 0
+
+section "listings: counts on every pair of form bounds equal COUNT(*)"
+# The largest generated city, and one of its counties.
+city="$(sql "SELECT distid2 FROM tb_house_info GROUP BY distid2 ORDER BY COUNT(*) DESC LIMIT 1")"
+county="$(sql "SELECT distid3 FROM tb_house_info WHERE distid2 = $city GROUP BY distid3 ORDER BY COUNT(*) DESC LIMIT 1")"
+city_type="$(sql "SELECT typeid FROM tb_house_info WHERE distid2 = $city GROUP BY typeid ORDER BY COUNT(*) DESC LIMIT 1")"
+check "the generated listings hit the form's bounds exactly (price 2000, area 50)" \
+  test "$(sql "SELECT (SELECT COUNT(*) FROM tb_house_info WHERE price = 2000) > 0
+                  AND (SELECT COUNT(*) FROM tb_house_info WHERE area = 50) > 0")" = 1
+bounds_checked=0
+bounds_wrong=""
+# count_pair DIMENSION MIN MAX DISTRICT-QUERY DISTRICT-SQL [TYPE]: the
+# endpoint's count against COUNT(*) with the bounds written as SQL.
+count_pair() {
+  local dim="$1" min="$2" max="$3" dq="$4" dsql="$5" type_id="${6:-}" q="" w="1 = 1"
+  [ "$min" != - ] && q="$q&min$dim=$min" && w="$w AND $dim >= $min"
+  [ "$max" != - ] && q="$q&max$dim=$max" && w="$w AND $dim <= $max"
+  [ -n "$type_id" ] && q="$q&type=$type_id" && w="$w AND typeid = $type_id"
+  req GET "/api/houseinfos/?size=1$dq$q"
+  local got want
+  got="$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/body")"
+  want="$(sql "SELECT COUNT(*) FROM tb_house_info WHERE $w$dsql")"
+  bounds_checked=$((bounds_checked + 1))
+  [ "$STATUS" = 200 ] && [ "$got" = "$want" ] || bounds_wrong="$bounds_wrong $dq$q:$STATUS:$got/$want"
+}
+for min in - 0 1000 2000 3000 5000 8000; do
+  for max in - 0 1000 2000 3000 5000 8000; do
+    count_pair price "$min" "$max" "&district=$city" " AND distid2 = $city"
+    count_pair price "$min" "$max" "" ""
+  done
+done
+for min in - 0 30 50 70 90 120; do
+  for max in - 0 30 50 70 90 120; do
+    count_pair area "$min" "$max" "&district=$county" " AND distid3 = $county" "$city_type"
+  done
+done
+check "$bounds_checked counts (a city, no district, a county with a type) equal COUNT(*)" \
+  test -z "$bounds_wrong"
+[ -n "$bounds_wrong" ] && printf '        %s\n' "${bounds_wrong:0:600}"
+req GET "/api/houseinfos/?size=1&district=$city&minprice=999.5&maxprice=2000"
+check "a bound off the form is counted row by row, rightly" \
+  test "$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/body")" = \
+       "$(sql "SELECT COUNT(*) FROM tb_house_info WHERE distid2 = $city AND price >= 999.5 AND price <= 2000")"
+
+section "listings: pages read through a range equal the server's own order"
+# Searches of the largest city that match few of its listings, or whose
+# matches sit at the far end of the ordering: the planner reads a range for
+# them (the test settings plan any walk past 100 entries, so 30,000
+# listings are enough). The general log shows which index each page query
+# named.
+sql "SET GLOBAL log_output = 'TABLE'; TRUNCATE TABLE mysql.general_log; SET GLOBAL general_log = 1"
+dearest_type="$(sql "SELECT typeid FROM tb_house_info WHERE distid2 = $city GROUP BY typeid ORDER BY AVG(price) DESC LIMIT 1")"
+cheapest_type="$(sql "SELECT typeid FROM tb_house_info WHERE distid2 = $city GROUP BY typeid ORDER BY AVG(price) LIMIT 1")"
+searches=(
+  "maxprice=2000&ordering=-pubdate"
+  "maxprice=2000&minarea=30&ordering=pubdate&size=10"
+  "minprice=8000&minarea=30&maxarea=50&ordering=-pubdate"
+  "minarea=120&ordering=price"
+  "minarea=120&ordering=price&page=2"
+  "minarea=0&maxarea=30&ordering=-price&size=10"
+  "type=$dearest_type&ordering=price"
+  "type=$cheapest_type&ordering=-price&page=2"
+  "minprice=3000&maxprice=5000&minarea=50&maxarea=70"
+  "ordering=-pubdate&page=3"
+)
+pages_wrong=""
+for s in "${searches[@]}"; do
+  req GET "/api/houseinfos/?district=$city&$s"
+  got="$(count_and_ids)"
+  # The same page as the server orders it unaided: the WHERE and ORDER BY
+  # the endpoint writes, no index named.
+  q="$s&"
+  page="$(sed -n 's/.*&page=\([0-9]*\)&.*/\1/p' <<<"&$q")"; page="${page:-1}"
+  size="$(sed -n 's/.*&size=\([0-9]*\)&.*/\1/p' <<<"&$q")"; size="${size:-5}"
+  w="distid2 = $city"
+  for f in minprice:price:'>=' maxprice:price:'<=' minarea:area:'>=' maxarea:area:'<=' type:typeid:'='; do
+    v="$(sed -n "s/.*&${f%%:*}=\([0-9]*\)&.*/\1/p" <<<"&$q")"
+    rest="${f#*:}"
+    [ -n "$v" ] && w="$w AND ${rest%%:*} ${rest#*:} $v"
+  done
+  ord="$(sed -n 's/.*&ordering=\([-a-z]*\)&.*/\1/p' <<<"&$q")"
+  case "${ord:--pubdate}" in
+    pubdate) o="pubdate ASC" ;; -pubdate) o="pubdate DESC" ;; price) o="price ASC" ;; -price) o="price DESC" ;;
+  esac
+  want="$(sql "SELECT COUNT(*) FROM tb_house_info WHERE $w") $(sql "SELECT houseid FROM tb_house_info
+           WHERE $w ORDER BY $o, houseid ASC LIMIT $size OFFSET $(((page - 1) * size))" | paste -sd, -)"
+  [ "$STATUS" = 200 ] && [ "$got" = "$want" ] || pages_wrong="$pages_wrong [$s: $STATUS $got / $want]"
+done
+sql "SET GLOBAL general_log = 0"
+ranges="$(sql "SELECT DISTINCT REGEXP_SUBSTR(CONVERT(argument USING utf8mb4), 'FORCE INDEX \\\\([a-z_]+\\\\)')
+               FROM mysql.general_log WHERE argument LIKE '%FORCE INDEX%'" | sort | paste -sd' ' -)"
+sql "TRUNCATE TABLE mysql.general_log"
+check "${#searches[@]} pages and counts equal the server's own (ranges read: ${ranges:-none})" test -z "$pages_wrong"
+[ -n "$pages_wrong" ] && printf '        %s\n' "${pages_wrong:0:900}"
+check "  ... the price, area and type ranges were each read" \
+  sh -c "echo '$ranges' | grep -q idx_house_city_price && echo '$ranges' | grep -q idx_house_city_area \
+         && echo '$ranges' | grep -q idx_house_type"
