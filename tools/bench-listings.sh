@@ -10,7 +10,9 @@
 #   tools/bench-listings.sh sql    the same requests as the SQL the listings
 #                                  group runs (the count, the page, its tags), timed
 #                                  one by one over the socket; p50 and p99. Needs
-#                                  no handler.
+#                                  no handler. Pages as the server plans them
+#                                  unaided: the group names a range index for
+#                                  some (handlers/listings/search_plan.h).
 #
 #   ROUNDS=7 DURATION=5 CONNECTIONS=32 THREADS=2 tools/bench-listings.sh
 #   CACHE=bust tools/bench-listings.sh      every request a cache miss (an extra
@@ -355,7 +357,8 @@ if [ "$CACHE" = warm ]; then
   say "Warming the cache: each request once (4 at a time)"
   # Four curl processes, each through its share of the list (a config file
   # of url/output pairs), one status per request.
-  rm -f "$WORK"/warm.*
+  warm_started="$(date +%s.%N)"
+  rm -f "$WORK"/paths.txt.warm.*
   awk -v base="$BASE" '{ f = FILENAME ".warm." (NR % 4)
     printf "url = \"%s%s\"\noutput = \"/dev/null\"\n", base, $0 > f }' "$WORK/paths.txt"
   for part in "$WORK"/paths.txt.warm.*; do
@@ -365,6 +368,8 @@ if [ "$CACHE" = warm ]; then
   codes="$(cat "$WORK"/paths.txt.warm.*.codes | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $2, $1; sep = ", " }')"
   rm -f "$WORK"/paths.txt.warm.*
   [[ "$codes" =~ ^200\ x\ [0-9]+$ ]] || die "warming the cache: answers $codes (all should be 200)"
+  say "  $(wc -l < "$WORK/paths.txt") answers in $(awk -v s="$warm_started" -v e="$(date +%s.%N)" \
+        'BEGIN { printf "%.1f", e - s }') s, every one 200"
 fi
 wrk -t"$THREADS" -c"$CONNECTIONS" -d1s -s "$ROOT/tools/bench/listings.lua" "$BASE" -- "$WORK/paths.txt" \
   "${bust[@]}" >/dev/null  # warm-up of the connections and the handlers
