@@ -33,11 +33,15 @@ std::atomic<int> g_in_flight{0};
 std::atomic<bool> g_stopping{false};
 
 // The path as logged: a token in /api/tokens/<token>/ is a credential and
-// stays out of log files.
-std::string_view LoggedPath(std::string_view path) {
+// stays out of log files, however the path is percent-encoded (the decoded
+// path is the one routed).
+std::string_view LoggedPath(const Request& req) {
   static constexpr std::string_view kTokens = "/api/tokens/";
-  if (path.size() > kTokens.size() + 1 && path.substr(0, kTokens.size()) == kTokens) return "/api/tokens/<token>/";
-  return path;
+  auto is_token_path = [](std::string_view path) {
+    return path.size() > kTokens.size() && path.substr(0, kTokens.size()) == kTokens;
+  };
+  if (is_token_path(req.raw_path) || is_token_path(req.path)) return "/api/tokens/<token>/";
+  return req.raw_path;
 }
 
 struct ThreadArgs {
@@ -101,7 +105,7 @@ void ServeLoop(const ThreadArgs& args) {
     g_in_flight.fetch_sub(1);
     long micros = static_cast<long>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
-    LogRequest(req.method, LoggedPath(req.raw_path), resp.status, micros, req.request_id);
+    LogRequest(req.method, LoggedPath(req), resp.status, micros, req.request_id);
   }
 }
 

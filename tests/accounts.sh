@@ -123,6 +123,12 @@ req DELETE "/api/tokens/$ADMIN/" -H "token: $ADMIN"
 check "revoking one's own token is 204" test "$STATUS:$BODY" = "204:"
 req GET /api/users/1/ -H "token: $ADMIN"
 expect "a revoked token is 403" 403 '{"detail":"无效的令牌或令牌已过期"}'
+curl -s -o /dev/null -X DELETE "$BASE/api/%74okens/$KITTY/"  # the path percent-encoded
+# Nginx writes its access log in buffers flushed every second.
+wait_until 10 sh -c "test \$(grep -c 'DELETE /api/tokens/<token>/ HTTP' '$STATE_DIR/log/nginx-access.log') -ge 3"
+check "  ... and no token reached a log, Nginx's or the handlers', even percent-encoded" \
+  sh -c "test \$(grep -c 'DELETE /api/tokens/<token>/ HTTP' '$STATE_DIR/log/nginx-access.log') -ge 3 \
+         && ! grep -rqF -e '$ADMIN' -e '$KITTY' '$STATE_DIR/log/'"
 stop_pidfile memcached "$STATE_DIR/run/memcached.pid" 5 >/dev/null
 "$ROOT/tools/stack.sh" up > "$T/up-acc.log" 2>&1
 req GET /api/users/1/ -H "token: $ADMIN"

@@ -22,6 +22,10 @@
 #                                  the district filter as (distid2 = ? OR
 #                                  distid3 = ?) instead of the one column the
 #                                  district's level names (see 005_listing_indexes.sql)
+#   tools/bench-listings.sh check  not a measure: each request's count and page
+#                                  through the endpoint (each a cache miss) against
+#                                  the same page as the server orders it unaided
+#                                  (no index named); lists any that differ
 #   SQL_STATEMENTS=prepared tools/bench-listings.sh sql
 #                                  each query shape as a server-side prepared statement,
 #                                  prepared once and executed again and again, as the
@@ -64,8 +68,8 @@ source "$ROOT/tools/lib.sh"
 : "${SQL_STATEMENTS:=text}"
 MODE="${1:-http}"
 case "$MODE" in
-  http | sql) ;;
-  *) sed -n '2,43p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+  http | sql | check) ;;
+  *) sed -n '2,51p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
 [[ "$ROUNDS" =~ ^[0-9]+$ && "$DURATION" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 \
    && "$DURATION" -ge 1 && "$DURATION" -le 120 ]] || die "ROUNDS must be 1..50 and DURATION 1..120"
@@ -78,8 +82,8 @@ esac
 [[ "$DISTRICT_SQL" == level || "$DISTRICT_SQL" == or ]] || die "DISTRICT_SQL must be level or or"
 [[ "$SQL_STATEMENTS" == text || "$SQL_STATEMENTS" == prepared ]] || die "SQL_STATEMENTS must be text or prepared"
 command -v mariadb >/dev/null || die "the mariadb client is not installed (make deps)"
-if [ "$MODE" = http ]; then
-  command -v wrk >/dev/null || die "wrk is not installed (make deps)"
+if [ "$MODE" != sql ]; then
+  [ "$MODE" = check ] || command -v wrk >/dev/null || die "wrk is not installed (make deps)"
   command -v curl >/dev/null || die "curl is not installed (make deps)"
 fi
 
@@ -90,11 +94,11 @@ mkdir -p "$WORK"
 sql() { mariadb --socket="$SOCK" -u root --batch --skip-column-names zufang "$@"; }
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$1" || true; }
 
-if ! sql -e 'SELECT 1' >/dev/null 2>&1 || { [ "$MODE" = http ] && [ "$(http_code "$BASE/")" = 000 ]; }; then
+if ! sql -e 'SELECT 1' >/dev/null 2>&1 || { [ "$MODE" != sql ] && [ "$(http_code "$BASE/")" = 000 ]; }; then
   say "The stack is not running in $STATE_DIR: starting it"
   "$ROOT/tools/stack.sh" up >/dev/null
 fi
-if [ "$MODE" = http ]; then
+if [ "$MODE" != sql ]; then
   # Before minutes of data loading: is there anything to measure?
   code="$(http_code "$BASE/api/houseinfos/?size=1")"
   [ "$code" = 200 ] || die "GET $BASE/api/houseinfos/?size=1 answers $code, not 200: the listings endpoint" \
@@ -258,17 +262,63 @@ percentiles() {  # percentiles < numbers -> "p50 p99" (the values as given)
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# ---- SQL -----------------------------------------------------------------------------
-if [ "$MODE" = sql ]; then
-  # As the handler does, request after request: the COUNT, then the page
-  # (ids through the index, then the page's rows).
-  say "Timing each request's COUNT and page ($SQL_STATEMENTS statements), then its tags"
-  sql_awk "$SQL_STATEMENTS" '{ printf "%s%s", run(count_sql()), run(page_sql()) }' "$WORK/requests-paged.tsv" \
+# ---- The SQL of a request, and its path ---------------------------------------------
+# pages STATEMENTS > pages.tsv: per request, the count's and the page's
+# times (µs) and the page's ids ("." for none), run as the server plans them.
+pages() {
+  sql_awk "$1" '{ printf "%s%s", run(count_sql()), run(page_sql()) }' "$WORK/requests-paged.tsv" \
     | sql | awk -F'\t' '
         $1 == "C" { counting = 1; next }
         $1 == "T" && counting { count_us = $2; counting = 0; ids = ""; next }
         $1 == "T" { print count_us "\t" $2 "\t" (ids == "" ? "." : ids); next }
-        $1 ~ /^[0-9]+$/ { ids = ids (ids == "" ? "" : ",") $1 }' > "$WORK/pages.tsv"
+        $1 ~ /^[0-9]+$/ { ids = ids (ids == "" ? "" : ",") $1 }'
+}
+# The endpoint's path of each request.
+paths() {
+  awk -F'\t' '{
+      q = "district=" $2
+      if ($3 != ".") q = q "&minprice=" $3; if ($4 != ".") q = q "&maxprice=" $4
+      if ($5 != ".") q = q "&minarea=" $5; if ($6 != ".") q = q "&maxarea=" $6
+      if ($7 != ".") q = q "&type=" $7; if ($8 != "none") q = q "&ordering=" $8
+      print "/api/houseinfos/?" q "&page=" $9 "&size=" $10
+    }' "$WORK/requests-paged.tsv"
+}
+
+# ---- Check ---------------------------------------------------------------------------
+if [ "$MODE" = check ]; then
+  say "Each request's page as the server orders it unaided"
+  pages text > "$WORK/pages.tsv"
+  n="$(wc -l < "$WORK/requests-paged.tsv")"
+  [ "$(wc -l < "$WORK/pages.tsv")" -eq "$n" ] || die "running the page queries failed"
+  say "The same $n requests through the endpoint (each a cache miss, 4 at a time)"
+  rm -rf "$WORK/check" && mkdir -p "$WORK/check"
+  run_id="$$-$(date +%s)"
+  paths | awk -v base="$BASE" -v dir="$WORK/check" -v run="$run_id" '{
+      f = dir "/curl." (NR % 4)
+      printf "url = \"%s%s&_check=%s-%d\"\noutput = \"%s/%d.json\"\n", base, $0, run, NR, dir, NR > f }'
+  for part in "$WORK"/check/curl.*; do curl -s --max-time 30 -K "$part" & done
+  wait
+  # count and ids of each answer, in request order
+  for i in $(seq 1 "$n"); do
+    f="$WORK/check/$i.json"
+    printf '%s\t%s\n' "$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$f" 2>/dev/null)" \
+      "$(grep -o '"houseid":[0-9]*,"title"' "$f" 2>/dev/null | sed 's/[^0-9]//g' | paste -sd, -)"
+  done > "$WORK/check/answers.tsv"
+  paste "$WORK/requests-paged.tsv" "$WORK/pages.tsv" "$WORK/check/answers.tsv" <(paths) | awk -F'\t' '
+      { want = $11 " " ($15 == "." ? "" : $15); got = $16 " " $17 }
+      want != got { bad++; if (bad <= 5) printf "  differs: %s\n    endpoint: %s\n    server:   %s\n", $18, got, want }
+      END { printf "%d of %d requests differ\n", bad + 0, NR; exit bad > 0 }' \
+    || die "the endpoint's pages differ from the server's own (above)"
+  rm -rf "$WORK/check"
+  exit 0
+fi
+
+# ---- SQL -----------------------------------------------------------------------------
+if [ "$MODE" = sql ]; then
+  # As the handler does, request after request: the count, then the page
+  # (ids through the index, then the page's rows).
+  say "Timing each request's count and page ($SQL_STATEMENTS statements), then its tags"
+  pages "$SQL_STATEMENTS" > "$WORK/pages.tsv"
   awk -F'\t' '{
       if ($3 == ".") { print "SELECT '\''T'\'', 0;"; next }
       print "SET @t = SYSDATE(6);"
@@ -317,13 +367,7 @@ if [ "$MODE" = sql ]; then
 fi
 
 # ---- HTTP ----------------------------------------------------------------------------
-awk -F'\t' '{
-    q = "district=" $2
-    if ($3 != ".") q = q "&minprice=" $3; if ($4 != ".") q = q "&maxprice=" $4
-    if ($5 != ".") q = q "&minarea=" $5; if ($6 != ".") q = q "&maxarea=" $6
-    if ($7 != ".") q = q "&type=" $7; if ($8 != "none") q = q "&ordering=" $8
-    print "/api/houseinfos/?" q "&page=" $9 "&size=" $10
-  }' "$WORK/requests-paged.tsv" > "$WORK/paths.txt"
+paths > "$WORK/paths.txt"
 
 # The static twin: the answer to the first request, served from /media/.
 mkdir -p "$STATE_DIR/media/bench"

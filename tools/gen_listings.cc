@@ -726,18 +726,26 @@ int main(int argc, char** argv) {
   zf::DbConnections conns(db_settings);
   zf::Db db(&conns);
 
+  // However the run ends, once it has touched the listings (a batch
+  // committed, rows deleted), the site's cached pages must read afresh.
+  struct RefreshOnExit {
+    const zf::Config& config;
+    bool touched = false;
+    ~RefreshOnExit() {
+      if (touched) RefreshCachedListings(config);
+    }
+  } refresh{config};
+
   bool tty = isatty(STDERR_FILENO) != 0;
   if (opt.truncate) {
+    refresh.touched = true;  // a failure may come after some rows went
     uint64_t deleted = 0;
     s = TruncateGenerated(db, tty, &deleted);
     if (!s.ok()) return Fail("deleting generated listings", s);
     fprintf(stderr, "%szufang-gen-listings: deleted %llu generated listings\n", tty && deleted ? "\r" : "",
             static_cast<unsigned long long>(deleted));
   }
-  if (opt.count == 0) {
-    RefreshCachedListings(config);
-    return 0;
-  }
+  if (opt.count == 0) return 0;
 
   zf::Rows rows;
   s = db.Query("SELECT @@innodb_autoinc_lock_mode", {}, &rows);
@@ -772,6 +780,7 @@ int main(int argc, char** argv) {
     for (int64_t i = 0; i < n; ++i) MakeListing(ref, rng, opt.tags, done + i, opt.count, opt.until_days, &batch[i]);
     uint64_t tags_added = 0;
     // The batch is drawn before the transaction: a deadlock retry sends the same rows.
+    refresh.touched = true;  // a failed batch rolls back, but earlier ones stay
     s = db.Transaction([&](zf::Db& tx) { return InsertBatch(tx, batch, &tags_added); });
     if (!s.ok()) return Fail("inserting rows " + std::to_string(done + 1) + ".." + std::to_string(done + n), s);
     done += n;
@@ -786,7 +795,6 @@ int main(int argc, char** argv) {
   // Fresh statistics, so the planner sees the new volume at once.
   s = db.Query("ANALYZE TABLE tb_house_info, tb_house_tag", {}, &rows);
   if (!s.ok()) return Fail("ANALYZE TABLE", s);
-  RefreshCachedListings(config);
   fprintf(stderr, "%szufang-gen-listings: added %lld listings and %llu tags in %s (%.0f rows/s)\n", tty ? "\n" : "",
           static_cast<long long>(opt.count), static_cast<unsigned long long>(tags_total), Duration(elapsed).c_str(),
           elapsed > 0 ? opt.count / elapsed : 0.0);

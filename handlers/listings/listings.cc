@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <cstdlib>
 #include <ctime>
@@ -115,9 +116,11 @@ Status CountByRows(ThreadServices* services, Db& db, const std::string& where, c
   if (!generation.empty()) {
     key = services->cache_prefix() + "listings-count:" + generation + ":" + where;
     for (const Param& p : params) {
+      char number[32];  // every bit of a double (999.5 and 999.5000001 are two searches)
+      if (p.type() == Param::Type::kDouble) snprintf(number, sizeof number, "%.17g", p.double_value());
       key += "|" + (p.type() == Param::Type::kString ? p.string_value()
                     : p.type() == Param::Type::kInt  ? std::to_string(p.int_value())
-                                                     : std::to_string(p.double_value()));
+                                                     : std::string(number));
     }
     key = CacheKey(key);
   }

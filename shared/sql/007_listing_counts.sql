@@ -25,14 +25,17 @@
 -- the rows of its level and district, its type if given, and the band
 -- ranges [band(min), band(max)] (an absent bound: 0 or 12). The listings
 -- group counts any other query with COUNT(*) (handlers/listings/listings.cc
--- holds the same bounds: keep them in step; tests/listings.sh compares both
--- counts for every pair of bounds).
+-- holds the same bounds: keep them in step; tests/listing_search.sh compares
+-- both counts for every pair of bounds).
 --
 -- Coherence: triggers on tb_house_info move the counts in the writing
 -- transaction itself, so a count is never ahead of or behind the rows it
 -- counts, for any writer (the handlers, zufang-gen-listings, a hand-made
 -- INSERT). Concurrent writes to listings of the same group wait for each
--- other on its row (listings change rarely; reads take no locks).
+-- other on its row (listings change rarely; reads take no locks); two
+-- moves in opposite directions can deadlock, and the writers' transactions
+-- (Db::Transaction) run a deadlock victim again. TRUNCATE fires no trigger:
+-- after one, or any doubt, tools/listing-counts.sh check | rebuild.
 --
 -- This file builds the counts of the listings already there, after the
 -- triggers exist: run it with listing writes stopped (as migrations are).
