@@ -37,12 +37,16 @@ mariadb_up() {
       --auth-root-authentication-method=normal --skip-test-db > "$LOG/mariadb-install.log" 2>&1 \
       || { tail -20 "$LOG/mariadb-install.log"; die "mariadb-install-db failed"; }
   fi
-  # Socket only (no TCP): root over the socket, as the README says.
+  # Socket only (no TCP): root over the socket, as the README says. A
+  # thread pool (one group per core) runs queries nearly first come, first
+  # served instead of all at once: with 32 searches on two cores, a slow one
+  # no longer shares the CPU 16 ways (listing search misses: p99 200 ms
+  # with a thread per connection, 49 ms with the pool).
   mariadbd --no-defaults --datadir="$data" --socket="$sock" --pid-file="$RUN/mariadb.pid" \
     --skip-networking --user="$(id -un)" --log-error="$LOG/mariadb.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone=+08:00 \
     --max-connections=1000 --innodb-buffer-pool-size="$INNODB_BUFFER_POOL" --innodb-flush-log-at-trx-commit=1 \
-    --skip-log-bin >/dev/null 2>&1 &
+    --skip-log-bin --thread-handling=pool-of-threads >/dev/null 2>&1 &
   wait_until 30 mariadb-admin --socket="$sock" -u root ping \
     || { tail -20 "$LOG/mariadb.log"; die "MariaDB did not come up (log: $LOG/mariadb.log)"; }
   say "  started mariadb (socket $sock)"
