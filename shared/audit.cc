@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <thread>
 
 #include "log.h"
 
@@ -19,6 +20,7 @@ uint64_t FreshGeneration() {
 }
 
 constexpr int kGenerationTtl = 30 * 86400;  // longer than any cached page lives
+constexpr int kBumpAttempts = 3;
 
 }  // namespace
 
@@ -67,8 +69,19 @@ void BumpGeneration(Cache* cache, const std::string& prefix, std::string_view re
   if (cache == nullptr) return;
   std::string key = GenerationKey(prefix, resource);
   uint64_t value = 0;
-  Status s = cache->Increment(key, 1, FreshGeneration(), kGenerationTtl, &value);
-  if (!s.ok()) LogError(request_id, "cache generation of " + std::string(resource) + " not moved: " + s.ToString());
+  Status s;
+  // Other threads may still read pages of the old generation: a failure here
+  // (a timeout under load, a connection this thread gave up on a moment ago)
+  // is tried again at once, past the cache's pause after failures.
+  for (int attempt = 1; attempt <= kBumpAttempts; ++attempt) {
+    s = cache->Increment(key, 1, FreshGeneration(), kGenerationTtl, &value);
+    if (s.ok()) return;
+    cache->RetryNow();
+    if (attempt < kBumpAttempts) std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+  }
+  LogError(request_id, "cache generation of " + std::string(resource) + " not moved after " +
+                           std::to_string(kBumpAttempts) + " attempts (pages cached before this write may be served " +
+                           "until they expire): " + s.ToString());
 }
 
 }  // namespace zf

@@ -36,8 +36,9 @@ std::string CurrentGeneration(Cache* cache, const std::string& prefix, std::stri
 // (for pages that show rows of several tables); "" as above.
 std::string CurrentGenerations(Cache* cache, const std::string& prefix, const std::vector<std::string>& resources);
 
-// Moves `resource` to a new generation. Logged, not fatal, when memcached is
-// unreachable (see above).
+// Moves `resource` to a new generation, trying up to three times (past the
+// cache's pause after a failure: RetryNow). Logged, not fatal, when memcached
+// stays unreachable (see above).
 void BumpGeneration(Cache* cache, const std::string& prefix, std::string_view resource, const std::string& request_id);
 
 }  // namespace zf

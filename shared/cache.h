@@ -51,6 +51,9 @@ class Cache {
   // refuses. On failure *found is left empty: a partial answer would make
   // counters look smaller than they are. The default asks Get() per key.
   virtual Status GetMulti(const std::vector<std::string>& keys, std::map<std::string, std::string>* found);
+  // Forgets a recent failure, so the next call tries the server again at
+  // once (for what must reach it, a write's new generation). No-op by default.
+  virtual void RetryNow() {}
 };
 
 struct MemcachedSettings {
@@ -73,6 +76,7 @@ class MemcachedCache : public Cache {
   Status Increment(const std::string& key, uint64_t delta, uint64_t initial, int ttl_seconds,
                    uint64_t* value) override;
   Status GetMulti(const std::vector<std::string>& keys, std::map<std::string, std::string>* found) override;
+  void RetryNow() override { down_until_ = {}; }
 
  private:
   bool Down();
