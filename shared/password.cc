@@ -116,4 +116,17 @@ PasswordMatch VerifyPassword(std::string_view password, const std::string& store
              : PasswordMatch::kYesRehash;
 }
 
+void SpendPasswordTime(std::string_view password) {
+  // A hash of a random password, made at the first failed login that needs
+  // it (not at start-up: a handler answers within milliseconds of starting).
+  static const std::string decoy = [] {
+    unsigned char random[32];
+    randombytes_buf(random, sizeof random);
+    std::string hashed;
+    HashPassword(std::string_view(reinterpret_cast<const char*>(random), sizeof random), &hashed);
+    return hashed;
+  }();
+  if (!decoy.empty()) VerifyPassword(password, decoy);
+}
+
 }  // namespace zf

@@ -41,6 +41,11 @@ enum class PasswordMatch {
 };
 PasswordMatch VerifyPassword(std::string_view password, const std::string& stored);
 
+// Costs what checking an argon2id hash costs, and checks nothing: a failed
+// login that had no such hash to check (an unknown name, a legacy MD5) takes
+// as long as one that had, so timing does not tell which names exist.
+void SpendPasswordTime(std::string_view password);
+
 // True for the old site's form: exactly 32 hexadecimal digits.
 bool IsLegacyMd5(const std::string& stored);
 

@@ -39,6 +39,17 @@ login jackfrued 1234567
 expect "wrong password" 200 '{"code":200002,"message":"用户名或密码错误"}'
 login nosuchuser 123456
 expect "unknown user" 200 '{"code":200002,"message":"用户名或密码错误"}'
+# login_ms NAME PASSWORD: the median time of five failed logins, in ms.
+login_ms() {
+  for _ in 1 2 3 4 5; do
+    curl -s -o /dev/null -w '%{time_total}\n' -X POST "$BASE/api/tokens/" -H 'Content-Type: application/json' \
+      --data-binary "{\"username\":\"$1\",\"password\":\"$2\"}"
+  done | sort -g | awk 'NR == 3 { printf "%.1f", $1 * 1000 }'
+}
+known_ms="$(login_ms jackfrued wrongpass1)"
+unknown_ms="$(login_ms nosuchuser2 wrongpass1)"
+check "an unknown name fails as slowly as a wrong password ($unknown_ms ms vs $known_ms ms): timing tells no names" \
+  awk -v u="$unknown_ms" -v k="$known_ms" 'BEGIN { exit !(k > 0 && u >= 0.5 * k) }'
 login jackfrued 12345
 expect "password shorter than 6" 200 '{"code":200003,"message":"请输入有效的登录信息"}'
 login 'bad name' 123456

@@ -140,7 +140,10 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
   if (!rows.empty() && !rows[0].Bool(2)) {
     userid = rows[0].Int(0);
     PasswordMatch match = VerifyPassword(password, rows[0].Str(1));
-    if (match == PasswordMatch::kNo) return Coded(200002, "用户名或密码错误");
+    if (match == PasswordMatch::kNo) {
+      if (IsLegacyMd5(rows[0].Str(1))) SpendPasswordTime(password);  // as long as an argon2id check
+      return Coded(200002, "用户名或密码错误");
+    }
     if (match == PasswordMatch::kYesRehash) {
       std::string hashed;
       s = HashPassword(password, &hashed);
@@ -151,14 +154,21 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
       if (!s.ok()) return LoggedError(s, req);
     }
   } else {
-    if (ctx.directory == nullptr || !IsUsername(name)) return Coded(200002, "用户名或密码错误");
+    // No such user: as long as a wrong password of a known one.
+    if (ctx.directory == nullptr || !IsUsername(name)) {
+      SpendPasswordTime(password);
+      return Coded(200002, "用户名或密码错误");
+    }
     LdapUser user;
     s = ctx.directory->Authenticate(name, password, &user);
     if (s.IsUnavailable() || s.code() == Status::Code::kInternal) {
       LogError(req.request_id, "directory: " + s.ToString());
       return Response::Detail(503, Message(Msg::kUnavailable));
     }
-    if (!s.ok()) return Coded(200002, "用户名或密码错误");
+    if (!s.ok()) {
+      SpendPasswordTime(password);
+      return Coded(200002, "用户名或密码错误");
+    }
     if (!IsUsername(user.uid)) {
       LogError(req.request_id, "directory entry " + user.dn + " has no usable uid");
       return Coded(200002, "用户名或密码错误");
