@@ -137,8 +137,17 @@ expect "a revoked token is 403" 403 '{"detail":"无效的令牌或令牌已过�
 curl -s -o /dev/null -X DELETE "$BASE/api/%74okens/$KITTY/"  # the path percent-encoded
 # Nginx writes its access log in buffers flushed every second.
 wait_until 10 sh -c "test \$(grep -c 'DELETE /api/tokens/<token>/ HTTP' '$STATE_DIR/log/nginx-access.log') -ge 3"
+# With the accounts group down, Nginx answers itself (503 JSON, through an
+# error page) and must not quote the token in either log.
+"$ROOT/spawn/spawn.sh" stop accounts > "$T/acc-stop.log" 2>&1
+req DELETE "/api/tokens/$KITTY/"
+DELIBERATE_5XX=$((DELIBERATE_5XX + 1))
+check "  ... the accounts group down: 503 JSON" sh -c "test '$STATUS' = 503 && grep -q '^{\"detail\":' '$T/body'"
+"$ROOT/spawn/spawn.sh" start accounts > "$T/acc-start.log" 2>&1
+wait_until 10 sh -c "grep -q ' 503 \"DELETE /api/tokens/<token>/ HTTP' '$STATE_DIR/log/nginx-access.log'"
 check "  ... and no token reached a log, Nginx's or the handlers', even percent-encoded" \
   sh -c "test \$(grep -c 'DELETE /api/tokens/<token>/ HTTP' '$STATE_DIR/log/nginx-access.log') -ge 3 \
+         && grep -q ' 503 \"DELETE /api/tokens/<token>/ HTTP' '$STATE_DIR/log/nginx-access.log' \
          && ! grep -rqF -e '$ADMIN' -e '$KITTY' '$STATE_DIR/log/'"
 stop_pidfile memcached "$STATE_DIR/run/memcached.pid" 5 >/dev/null
 "$ROOT/tools/stack.sh" up > "$T/up-acc.log" 2>&1
