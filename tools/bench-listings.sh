@@ -187,21 +187,18 @@ SQL_AWK='
   }
   # The count as the endpoint takes it: the form bands are all bounds of
   # tb_house_count (shared/sql/007_listing_counts.sql), so it sums kept
-  # counts; a district filter written as an OR can only be counted row by row.
-  function band(v, bounds,   n, b, i) {
-    n = split(bounds, b, " ")
-    for (i = 1; i <= n; i++) { if (v + 0 < b[i] + 0) return 2 * (i - 1); if (v + 0 == b[i] + 0) return 2 * i - 1 }
-    return 2 * n
-  }
+  # counts over the bands the server itself gives the bounds (an absent one:
+  # the first or the last band); a district filter written as an OR can
+  # only be counted row by row.
   function count_sql(   w) {
     nvalues = 0
     if (district_sql == "or") return "SELECT " q "C" q ", COUNT(*) FROM tb_house_info h" where()
     w = " WHERE level = " ($1 == "city" ? 2 : 3) " AND distid = " arg($2 "e0")
     if ($7 != ".") w = w " AND typeid = " arg($7)
-    w = w " AND priceband BETWEEN " arg($3 == "." ? 0 : band($3, price_bounds)) \
-          " AND " arg($4 == "." ? 12 : band($4, price_bounds))
-    w = w " AND areaband BETWEEN " arg($5 == "." ? 0 : band($5, area_bounds)) \
-          " AND " arg($6 == "." ? 12 : band($6, area_bounds))
+    w = w " AND priceband BETWEEN " ($3 == "." ? 0 : "zf_price_band(" arg($3 "e0") ")") \
+          " AND " ($4 == "." ? 12 : "zf_price_band(" arg($4 "e0") ")")
+    w = w " AND areaband BETWEEN " ($5 == "." ? 0 : "zf_area_band(" arg($5 "e0") ")") \
+          " AND " ($6 == "." ? 12 : "zf_area_band(" arg($6 "e0") ")")
     return "SELECT " q "C" q ", CAST(COALESCE(SUM(listings), 0) AS SIGNED) FROM tb_house_count" w
   }
   function page_sql(   w, limit, offset) {
@@ -236,10 +233,7 @@ SQL_AWK='
     }
     return out "SELECT " q "T" q ", TIMESTAMPDIFF(MICROSECOND, @t, SYSDATE(6));\n"
   }'
-sql_awk() {
-  awk -F'\t' -v q="'" -v district_sql="$DISTRICT_SQL" -v statements="$1" \
-    -v price_bounds="0 1000 2000 3000 5000 8000" -v area_bounds="0 30 50 70 90 120" "$SQL_AWK$2" "$3"
-}
+sql_awk() { awk -F'\t' -v q="'" -v district_sql="$DISTRICT_SQL" -v statements="$1" "$SQL_AWK$2" "$3"; }
 
 # Every request's COUNT(*), timed: it keeps pages within range, and is the
 # first of the SQL timings.
@@ -284,6 +278,22 @@ paths() {
     }' "$WORK/requests-paged.tsv"
 }
 
+# fetch_all DIR [SUFFIX] < paths: every path once, 4 curl processes at a time
+# (config files of url/output pairs), SUFFIX and the line number appended to
+# each; bodies in DIR/<line>.json, one status per request in DIR/codes.
+fetch_all() {
+  local dir="$1" suffix="${2:-}"
+  rm -rf "$dir" && mkdir -p "$dir"
+  awk -v base="$BASE" -v dir="$dir" -v suffix="$suffix" '{
+      printf "url = \"%s%s%s\"\noutput = \"%s/%d.json\"\n", base, $0, (suffix == "" ? "" : suffix NR), dir, NR \
+        > (dir "/curl." (NR % 4)) }'
+  for part in "$dir"/curl.*; do curl -s --max-time 30 -K "$part" -w '%{http_code}\n' > "$part.codes" & done
+  wait
+  cat "$dir"/curl.*.codes > "$dir/codes"
+}
+# "200 x 1998, 404 x 2" for DIR/codes.
+statuses() { sort "$1/codes" | uniq -c | awk '{ printf "%s%s x %s", sep, $2, $1; sep = ", " }'; }
+
 # ---- Check ---------------------------------------------------------------------------
 if [ "$MODE" = check ]; then
   say "Each request's page as the server orders it unaided"
@@ -291,13 +301,8 @@ if [ "$MODE" = check ]; then
   n="$(wc -l < "$WORK/requests-paged.tsv")"
   [ "$(wc -l < "$WORK/pages.tsv")" -eq "$n" ] || die "running the page queries failed"
   say "The same $n requests through the endpoint (each a cache miss, 4 at a time)"
-  rm -rf "$WORK/check" && mkdir -p "$WORK/check"
-  run_id="$$-$(date +%s)"
-  paths | awk -v base="$BASE" -v dir="$WORK/check" -v run="$run_id" '{
-      f = dir "/curl." (NR % 4)
-      printf "url = \"%s%s&_check=%s-%d\"\noutput = \"%s/%d.json\"\n", base, $0, run, NR, dir, NR > f }'
-  for part in "$WORK"/check/curl.*; do curl -s --max-time 30 -K "$part" & done
-  wait
+  paths | fetch_all "$WORK/check" "&_check=$$-$(date +%s)-"
+  [[ "$(statuses "$WORK/check")" =~ ^200\ x\ [0-9]+$ ]] || die "answers $(statuses "$WORK/check") (all should be 200)"
   # count and ids of each answer, in request order
   for i in $(seq 1 "$n"); do
     f="$WORK/check/$i.json"
@@ -399,18 +404,10 @@ if [ "$CACHE" = warm ]; then
   # rounds measure a search form whose queries have been asked before
   # (answers live 120 s: rounds longer than that see refreshes too).
   say "Warming the cache: each request once (4 at a time)"
-  # Four curl processes, each through its share of the list (a config file
-  # of url/output pairs), one status per request.
   warm_started="$(date +%s.%N)"
-  rm -f "$WORK"/paths.txt.warm.*
-  awk -v base="$BASE" '{ f = FILENAME ".warm." (NR % 4)
-    printf "url = \"%s%s\"\noutput = \"/dev/null\"\n", base, $0 > f }' "$WORK/paths.txt"
-  for part in "$WORK"/paths.txt.warm.*; do
-    curl -s -K "$part" -w '%{http_code}\n' --max-time 30 > "$part.codes" &
-  done
-  wait
-  codes="$(cat "$WORK"/paths.txt.warm.*.codes | sort | uniq -c | awk '{ printf "%s%s x %s", sep, $2, $1; sep = ", " }')"
-  rm -f "$WORK"/paths.txt.warm.*
+  fetch_all "$WORK/warm" < "$WORK/paths.txt"
+  codes="$(statuses "$WORK/warm")"
+  rm -rf "$WORK/warm"
   [[ "$codes" =~ ^200\ x\ [0-9]+$ ]] || die "warming the cache: answers $codes (all should be 200)"
   say "  $(wc -l < "$WORK/paths.txt") answers in $(awk -v s="$warm_started" -v e="$(date +%s.%N)" \
         'BEGIN { printf "%.1f", e - s }') s, every one 200"

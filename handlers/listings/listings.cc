@@ -171,14 +171,6 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   Response r = CachedGet(ctx.services, req, kShownResources, variant, kListTtl, [&](std::string* out) {
     Db db(ctx.services->db());
     Rows rows;
-    if (type) {
-      Status s = db.Query("SELECT 1 FROM tb_house_type WHERE typeid = ?", {Param(static_cast<long long>(type_id))}, &rows);
-      if (!s.ok()) return s;
-      if (rows.empty()) {
-        choice_status = Status::InvalidArgument("type");
-        return choice_status;
-      }
-    }
     std::string where = " WHERE 1 = 1";
     std::vector<Param> params;
     if (title) {
@@ -239,6 +231,17 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     } else {
       Status st = CountByRows(ctx.services, db, where, params, &count);
       if (!st.ok()) return st;
+    }
+    // An unknown type is a 400, not an empty page. Listings of a type prove
+    // it exists (a foreign key), so only an empty count asks.
+    if (type && count == 0) {
+      Status st = db.Query("SELECT 1 FROM tb_house_type WHERE typeid = ?", {Param(static_cast<long long>(type_id))},
+                           &rows);
+      if (!st.ok()) return st;
+      if (rows.empty()) {
+        choice_status = Status::InvalidArgument("type");
+        return choice_status;
+      }
     }
     Status s;
     page_status = ResolvePage(count, &page);

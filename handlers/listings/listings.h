@@ -16,9 +16,11 @@
 //   POST   /api/houseinfos/{id}/photos/        field photo -> 201 {"photoid","path"}
 //   DELETE /api/houseinfos/{id}/photos/{photoid}/  -> 204
 // A failed upload leaves no file and no row behind.
-// A page costs three queries whatever its size: the count, the page (ids
-// found on an index, then joined to their district and type), and the tags
-// of the page's listings in one IN query.
+// A page costs the same few queries whatever its size: the district's level
+// (when filtered), the count (from tb_house_count for the search form's
+// filters), the page (ids found on an index, then joined to their district
+// and type), and the tags of the page's listings in one IN query; a house
+// type is looked up only when the count is 0 (else its listings prove it).
 #ifndef ZUFANG_HANDLERS_LISTINGS_LISTINGS_H_
 #define ZUFANG_HANDLERS_LISTINGS_LISTINGS_H_
 
