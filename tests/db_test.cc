@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "db.h"
+#include "data/db.h"
 
 using namespace zf;
 

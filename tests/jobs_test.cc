@@ -19,10 +19,10 @@
 #include <thread>
 #include <vector>
 
-#include "config.h"
-#include "db.h"
-#include "jobs.h"
-#include "sms.h"
+#include "base/config.h"
+#include "data/db.h"
+#include "jobs/jobs.h"
+#include "jobs/sms.h"
 
 using namespace zf;
 

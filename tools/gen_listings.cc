@@ -62,10 +62,10 @@
 #include <string>
 #include <vector>
 
-#include "audit.h"
-#include "cache.h"
-#include "config.h"
-#include "db.h"
+#include "resource/audit.h"
+#include "data/cache.h"
+#include "base/config.h"
+#include "data/db.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <set>
 #include <string>
 
-#include "config.h"
-#include "fcgi_server.h"
+#include "base/config.h"
+#include "app/fcgi_server.h"
 
 int main(int argc, char** argv) {
   zf::Config config;

@@ -1,4 +1,4 @@
-// zufang-worker: runs the job queue (shared/jobs.h) and the daily schedules.
+// zufang-worker: runs the job queue (shared/jobs/jobs.h) and the daily schedules.
 //
 //   zufang-worker serve [--log FILE]
 //       claims and runs due jobs until TERM or INT (the current job finishes
@@ -34,12 +34,12 @@
 #include <thread>
 #include <vector>
 
-#include "config.h"
-#include "db.h"
-#include "jobs.h"
-#include "json_writer.h"
-#include "log.h"
-#include "sms.h"
+#include "base/config.h"
+#include "data/db.h"
+#include "jobs/jobs.h"
+#include "base/json_writer.h"
+#include "base/log.h"
+#include "jobs/sms.h"
 
 namespace {
 

@@ -6,14 +6,14 @@
 #include <ctime>
 #include <regex>
 
-#include "body.h"
-#include "jobs.h"
-#include "handler_kit.h"
-#include "json_writer.h"
-#include "log.h"
-#include "pagination.h"
-#include "password.h"
-#include "throttle.h"
+#include "http/body.h"
+#include "jobs/jobs.h"
+#include "resource/handler_kit.h"
+#include "base/json_writer.h"
+#include "base/log.h"
+#include "http/pagination.h"
+#include "auth/password.h"
+#include "auth/throttle.h"
 
 namespace zf::accounts {
 

@@ -21,10 +21,10 @@
 #include <memory>
 #include <string>
 
-#include "fcgi_server.h"
-#include "ldap_client.h"
-#include "router.h"
-#include "services.h"
+#include "app/fcgi_server.h"
+#include "auth/ldap_client.h"
+#include "http/router.h"
+#include "app/services.h"
 
 namespace zf::accounts {
 

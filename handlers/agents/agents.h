@@ -25,9 +25,9 @@
 #ifndef ZUFANG_HANDLERS_AGENTS_AGENTS_H_
 #define ZUFANG_HANDLERS_AGENTS_AGENTS_H_
 
-#include "fcgi_server.h"
-#include "router.h"
-#include "services.h"
+#include "app/fcgi_server.h"
+#include "http/router.h"
+#include "app/services.h"
 
 namespace zf::agents {
 

@@ -3,12 +3,12 @@
 #include <ctime>
 #include <functional>
 
-#include "audit.h"
-#include "body.h"
-#include "handler_kit.h"
-#include "json_writer.h"
-#include "log.h"
-#include "pagination.h"
+#include "resource/audit.h"
+#include "http/body.h"
+#include "resource/handler_kit.h"
+#include "base/json_writer.h"
+#include "base/log.h"
+#include "http/pagination.h"
 
 namespace zf::catalogue {
 

@@ -16,9 +16,9 @@
 #ifndef ZUFANG_HANDLERS_CATALOGUE_CATALOGUE_H_
 #define ZUFANG_HANDLERS_CATALOGUE_CATALOGUE_H_
 
-#include "fcgi_server.h"
-#include "router.h"
-#include "services.h"
+#include "app/fcgi_server.h"
+#include "http/router.h"
+#include "app/services.h"
 
 namespace zf::catalogue {
 

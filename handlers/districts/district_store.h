@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "db.h"
-#include "status.h"
+#include "data/db.h"
+#include "base/status.h"
 
 namespace zf::districts {
 

@@ -4,8 +4,8 @@
 #include <functional>
 #include <memory>
 
-#include "json_writer.h"
-#include "log.h"
+#include "base/json_writer.h"
+#include "base/log.h"
 
 namespace zf::districts {
 

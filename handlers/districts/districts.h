@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "cache.h"
+#include "data/cache.h"
 #include "district_store.h"
-#include "fcgi_server.h"
-#include "router.h"
+#include "app/fcgi_server.h"
+#include "http/router.h"
 
 namespace zf::districts {
 

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "audit.h"
-#include "body.h"
-#include "handler_kit.h"
-#include "json_writer.h"
-#include "list_query.h"
-#include "log.h"
-#include "pagination.h"
+#include "resource/audit.h"
+#include "http/body.h"
+#include "resource/handler_kit.h"
+#include "base/json_writer.h"
+#include "resource/list_query.h"
+#include "base/log.h"
+#include "http/pagination.h"
 
 namespace zf::estates {
 

@@ -12,15 +12,15 @@
 #include <functional>
 #include <map>
 
-#include "audit.h"
-#include "body.h"
-#include "handler_kit.h"
-#include "json_writer.h"
-#include "image.h"
-#include "list_query.h"
-#include "log.h"
-#include "multipart.h"
-#include "pagination.h"
+#include "resource/audit.h"
+#include "http/body.h"
+#include "resource/handler_kit.h"
+#include "base/json_writer.h"
+#include "http/image.h"
+#include "resource/list_query.h"
+#include "base/log.h"
+#include "http/multipart.h"
+#include "http/pagination.h"
 #include "search_plan.h"
 
 namespace zf::listings {

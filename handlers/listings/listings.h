@@ -24,9 +24,9 @@
 #ifndef ZUFANG_HANDLERS_LISTINGS_LISTINGS_H_
 #define ZUFANG_HANDLERS_LISTINGS_LISTINGS_H_
 
-#include "fcgi_server.h"
-#include "router.h"
-#include "services.h"
+#include "app/fcgi_server.h"
+#include "http/router.h"
+#include "app/services.h"
 
 namespace zf::listings {
 

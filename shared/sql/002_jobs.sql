@@ -1,5 +1,5 @@
--- Jobs: the queue zufang-worker runs (shared/jobs.h), the outbox of the `log`
--- SMS sender (shared/sms.h), and the last slot of each scheduled job.
+-- Jobs: the queue zufang-worker runs (shared/jobs/jobs.h), the outbox of the `log`
+-- SMS sender (shared/jobs/sms.h), and the last slot of each scheduled job.
 -- Re-runnable: every statement is a no-op the second time.
 --
 -- DATETIMEs are written and compared by the database in the session time

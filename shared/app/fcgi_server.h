@@ -1,0 +1,75 @@
+// The FastCGI side of a handler group: start-up, the accept loop, one log
+// line per request.
+//
+// A group binary's main() is one call to ServeGroup(). It
+//   1. loads and validates the settings (ZUFANG_ENV, see config.h) and exits
+//      with status 78 and a message naming the bad key when they are wrong;
+//   2. listens on the socket spawn-fcgi handed it as file descriptor 0, or on
+//      `--listen PATH|HOST:PORT` when started by hand;
+//   3. starts group.<name>.threads threads (default 8), each with its own
+//      RequestHandler made by the group, all calling FCGX_Accept_r on the
+//      shared socket (no global accept lock: see design.md);
+//   4. serves until killed.
+// Connections to MySQL and memcached are opened lazily by the handlers, so
+// the process answers within milliseconds of its start.
+//
+// The loop turns malformed requests (query string not UTF-8 or too long,
+// body over group.<name>.max_body_bytes) into 4xx JSON before any handler
+// runs, catches anything a handler throws (500, logged; the process keeps
+// serving), sets X-Request-Id, and writes the request log line after the
+// response is flushed.
+#ifndef ZUFANG_SHARED_FCGI_SERVER_H_
+#define ZUFANG_SHARED_FCGI_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "data/cache.h"
+#include "base/config.h"
+#include "data/db.h"
+#include "http/http.h"
+#include "app/services.h"
+
+namespace zf {
+
+// Settings every group shares, loaded and validated once by ServeGroup.
+struct AppSettings {
+  const Config* config = nullptr;
+  std::string group;
+  int threads = 8;
+  RequestLimits limits;
+  DbSettings db;
+  MemcachedSettings memcached;
+};
+
+// Reads app.*, group.<group>.*, mysql.* and memcached.* keys.
+Status LoadAppSettings(const Config& config, const std::string& group, AppSettings* out);
+
+// One per serving thread, made by the group around that thread's services.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual Response Handle(Request& req) = 0;
+};
+
+struct GroupDefinition {
+  std::string name;
+  // Checks the group's own settings at start-up; may be empty.
+  std::function<Status(const AppSettings&)> check_settings;
+  // Makes one thread's handler around the thread's services (which outlive
+  // it). Must not block on the network.
+  std::function<std::unique_ptr<RequestHandler>(ThreadServices*)> make_handler;
+};
+
+int ServeGroup(const GroupDefinition& group, int argc, char** argv);
+
+// Serves one already-accepted request, as the loop does; exposed for tests.
+// `params` are the FastCGI parameters, `body` what the client sent.
+Response HandleOne(RequestHandler* handler, const AppSettings& settings,
+                   const std::vector<std::pair<std::string_view, std::string_view>>& params,
+                   std::string body, Request* parsed);
+
+}  // namespace zf
+
+#endif  // ZUFANG_SHARED_FCGI_SERVER_H_

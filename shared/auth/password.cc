@@ -1,0 +1,132 @@
+#include "auth/password.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+#include <condition_variable>
+#include <mutex>
+
+namespace zf {
+
+namespace {
+
+PasswordSettings g_settings;
+
+// Bounds concurrent argon2 hashes (each takes memlimit bytes while it runs).
+class HashSlots {
+ public:
+  void Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return in_use_ < g_settings.max_concurrent; });
+    ++in_use_;
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --in_use_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int in_use_ = 0;
+};
+HashSlots g_slots;
+
+struct SlotGuard {
+  SlotGuard() { g_slots.Acquire(); }
+  ~SlotGuard() { g_slots.Release(); }
+};
+
+bool Md5Hex(std::string_view password, std::string* hex) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(password.data(), password.size(), digest, &len, EVP_md5(), nullptr) != 1) return false;
+  static const char kHex[] = "0123456789abcdef";
+  hex->clear();
+  for (unsigned int i = 0; i < len; ++i) {
+    hex->push_back(kHex[digest[i] >> 4]);
+    hex->push_back(kHex[digest[i] & 0xf]);
+  }
+  return true;
+}
+
+}  // namespace
+
+Status InitPasswords(const PasswordSettings& settings) {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  if (settings.memlimit < crypto_pwhash_MEMLIMIT_MIN || settings.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+      settings.max_concurrent < 1) {
+    return Status::InvalidArgument("password hashing limits below libsodium's minimum");
+  }
+  g_settings = settings;
+  return Status::Ok();
+}
+
+Status InitPasswords(const Config& config) {
+  PasswordSettings s;
+  long ops = 0, kib = 0, concurrent = 0;
+  Status st = config.GetInt("passwords.argon2_ops", 2, 1, 10, &ops);
+  if (st.ok()) st = config.GetInt("passwords.argon2_memory_kib", 19456, 8, 1 << 20, &kib);
+  if (st.ok()) st = config.GetInt("passwords.max_concurrent_hashes", 2, 1, 64, &concurrent);
+  if (!st.ok()) return st;
+  s.opslimit = static_cast<unsigned long long>(ops);
+  s.memlimit = static_cast<size_t>(kib) * 1024;
+  s.max_concurrent = static_cast<int>(concurrent);
+  return InitPasswords(s);
+}
+
+bool IsLegacyMd5(const std::string& stored) {
+  if (stored.size() != 32) return false;
+  for (char c : stored) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
+}
+
+Status HashPassword(std::string_view password, std::string* out) {
+  char hashed[crypto_pwhash_STRBYTES];
+  SlotGuard slot;
+  if (crypto_pwhash_str(hashed, password.data(), password.size(), g_settings.opslimit, g_settings.memlimit) != 0) {
+    return Status::Unavailable("out of memory while hashing a password");
+  }
+  *out = hashed;
+  return Status::Ok();
+}
+
+PasswordMatch VerifyPassword(std::string_view password, const std::string& stored) {
+  if (IsLegacyMd5(stored)) {
+    std::string hex;
+    if (!Md5Hex(password, &hex)) return PasswordMatch::kNo;
+    std::string lower = stored;
+    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+    return sodium_memcmp(hex.data(), lower.data(), 32) == 0 ? PasswordMatch::kYesRehash : PasswordMatch::kNo;
+  }
+  if (stored.rfind("$argon2", 0) != 0 || stored.size() >= crypto_pwhash_STRBYTES) return PasswordMatch::kNo;
+  int rc;
+  {
+    SlotGuard slot;
+    rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size());
+  }
+  if (rc != 0) return PasswordMatch::kNo;
+  return crypto_pwhash_str_needs_rehash(stored.c_str(), g_settings.opslimit, g_settings.memlimit) == 0
+             ? PasswordMatch::kYes
+             : PasswordMatch::kYesRehash;
+}
+
+void SpendPasswordTime(std::string_view password) {
+  // A hash of a random password, made at the first failed login that needs
+  // it (not at start-up: a handler answers within milliseconds of starting).
+  static const std::string decoy = [] {
+    unsigned char random[32];
+    randombytes_buf(random, sizeof random);
+    std::string hashed;
+    HashPassword(std::string_view(reinterpret_cast<const char*>(random), sizeof random), &hashed);
+    return hashed;
+  }();
+  if (!decoy.empty()) VerifyPassword(password, decoy);
+}
+
+}  // namespace zf

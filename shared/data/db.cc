@@ -1,0 +1,343 @@
+#include "data/db.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
+#include <mysql_connection.h>
+#include <mysql_driver.h>
+
+#include <cstdlib>
+#include <unordered_map>
+
+#include "base/log.h"
+
+namespace zf {
+
+namespace {
+
+sql::mysql::MySQL_Driver* g_driver = nullptr;
+
+// Client and server error codes that mean "this connection is gone or the
+// server cannot be reached", as opposed to an error in the statement.
+bool IsConnectionError(int code) {
+  switch (code) {
+    case 1040:  // too many connections
+    case 1045:  // access denied (bad credentials: the server is unusable to us)
+    case 1053:  // server shutdown in progress
+    case 1077:  // normal shutdown
+    case 1152:  // aborted connection
+    case 1927:  // connection killed
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to host
+    case 2005:  // unknown host
+    case 2006:  // server has gone away
+    case 2012:  // handshake error
+    case 2013:  // lost connection during query
+    case 2026:  // SSL connection error
+    case 2055:  // lost connection at reading
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status MapSqlError(const sql::SQLException& e) {
+  int code = e.getErrorCode();
+  std::string what = "mysql error " + std::to_string(code) + " (" + e.getSQLState() + "): " + e.what();
+  if (IsConnectionError(code)) return Status::Unavailable(what);
+  if (code == 1062) return Status::Conflict(what);                  // duplicate key
+  if (code == 1452 || code == 1451) return Status::InvalidArgument(what);  // foreign key
+  if (code == 1213) return Status::Aborted(what);                           // deadlock: retry the transaction
+  if (code == 1205) return Status::Unavailable(what);                       // lock wait timeout
+  return Status::Internal(what);
+}
+
+void Bind(sql::PreparedStatement* ps, const std::vector<Param>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    unsigned int idx = static_cast<unsigned int>(i + 1);
+    const Param& p = params[i];
+    switch (p.type()) {
+      case Param::Type::kNull: ps->setNull(idx, 0); break;
+      case Param::Type::kInt: ps->setInt64(idx, p.int_value()); break;
+      case Param::Type::kDouble: ps->setDouble(idx, p.double_value()); break;
+      case Param::Type::kString: ps->setString(idx, p.string_value()); break;
+    }
+  }
+}
+
+}  // namespace
+
+struct DbConnections::Conn {
+  std::unique_ptr<sql::Connection> connection;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements;
+
+  sql::PreparedStatement* Prepare(std::string_view sql) {
+    std::string key(sql);
+    auto it = statements.find(key);
+    if (it != statements.end()) return it->second.get();
+    std::unique_ptr<sql::PreparedStatement> ps(connection->prepareStatement(key));
+    sql::PreparedStatement* raw = ps.get();
+    statements.emplace(std::move(key), std::move(ps));
+    return raw;
+  }
+};
+
+int64_t Row::Int(size_t i) const {
+  if (nulls_[i]) return 0;
+  return std::strtoll(values_[i].c_str(), nullptr, 10);
+}
+
+Status LoadDbSettings(const Config& config, DbSettings* out) {
+  DbSettings s;
+  Status st = config.GetString("mysql.primary", &s.primary);
+  if (!st.ok()) return st;
+  if (s.primary.rfind("unix://", 0) != 0 && s.primary.rfind("tcp://", 0) != 0) {
+    return Status::InvalidArgument("settings " + config.source() +
+                                   ": key \"mysql.primary\": expected unix:///socket or tcp://host:port, got \"" +
+                                   s.primary + "\"");
+  }
+  s.replicas = config.GetList("mysql.replicas");
+  s.database = config.GetString("mysql.database", "zufang");
+  s.user = config.GetString("mysql.user", "root");
+  if (config.Has("mysql.password_env")) {
+    st = config.GetSecret("mysql.password_env", &s.password);
+    if (!st.ok()) return st;
+  }
+  long v = 0;
+  st = config.GetInt("mysql.connect_timeout_s", 1, 1, 60, &v);
+  if (!st.ok()) return st;
+  s.connect_timeout_s = static_cast<int>(v);
+  st = config.GetInt("mysql.io_timeout_s", 10, 1, 3600, &v);
+  if (!st.ok()) return st;
+  s.io_timeout_s = static_cast<int>(v);
+  s.time_zone = config.GetString("app.time_zone", "+08:00");
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+Status InitDbDriver() {
+  try {
+    g_driver = sql::mysql::get_mysql_driver_instance();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("mysql driver: ") + e.what());
+  }
+  return g_driver != nullptr ? Status::Ok() : Status::Internal("mysql driver unavailable");
+}
+
+DbConnections::DbConnections(DbSettings settings) : settings_(std::move(settings)) {
+  conns_.resize(1 + settings_.replicas.size());
+  if (g_driver != nullptr) g_driver->threadInit();
+}
+
+DbConnections::~DbConnections() {
+  for (size_t i = 0; i < conns_.size(); ++i) Drop(static_cast<int>(i) - 1);
+  if (g_driver != nullptr) g_driver->threadEnd();
+}
+
+void DbConnections::Drop(int target) {
+  std::unique_ptr<Conn>& slot = conns_[static_cast<size_t>(target + 1)];
+  if (!slot) return;
+  try {
+    slot->statements.clear();  // statements before their connection
+    if (slot->connection) slot->connection->close();
+  } catch (const std::exception&) {
+    // Closing a dead connection may throw; it is being discarded anyway.
+  }
+  try {
+    slot.reset();
+  } catch (const std::exception&) {
+  }
+}
+
+Status DbConnections::Connect(int target, Conn** out) {
+  std::unique_ptr<Conn>& slot = conns_[static_cast<size_t>(target + 1)];
+  if (slot) {
+    *out = slot.get();
+    return Status::Ok();
+  }
+  if (g_driver == nullptr) return Status::Internal("InitDbDriver() was not called");
+  const std::string& host = target < 0 ? settings_.primary : settings_.replicas[static_cast<size_t>(target)];
+  try {
+    sql::ConnectOptionsMap opts;
+    opts["hostName"] = sql::SQLString(host);
+    opts["userName"] = sql::SQLString(settings_.user);
+    opts["password"] = sql::SQLString(settings_.password);
+    opts["schema"] = sql::SQLString(settings_.database);
+    opts["OPT_CONNECT_TIMEOUT"] = settings_.connect_timeout_s;
+    opts["OPT_READ_TIMEOUT"] = settings_.io_timeout_s;
+    opts["OPT_WRITE_TIMEOUT"] = settings_.io_timeout_s;
+    opts["OPT_RECONNECT"] = false;  // we reconnect ourselves, with statements re-prepared
+    opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    auto conn = std::make_unique<Conn>();
+    conn->connection.reset(g_driver->connect(opts));
+    std::unique_ptr<sql::Statement> st(conn->connection->createStatement());
+    st->execute("SET time_zone = '" + settings_.time_zone + "'");
+    slot = std::move(conn);
+    if (target < 0) ++primary_connects_;
+  } catch (const sql::SQLException& e) {
+    return MapSqlError(e);
+  } catch (const std::exception& e) {
+    return Status::Unavailable(std::string("mysql connect: ") + e.what());
+  }
+  *out = slot.get();
+  return Status::Ok();
+}
+
+int DbConnections::NextReplica() {
+  if (settings_.replicas.empty()) return -1;
+  return static_cast<int>(next_replica_++ % settings_.replicas.size());
+}
+
+Status Db::Run(int target, bool retry, std::string_view sql, const std::vector<Param>& params, Rows* rows,
+               uint64_t* affected, uint64_t* insert_id, bool reuse) {
+  for (int attempt = 0;; ++attempt) {
+    DbConnections::Conn* conn = nullptr;
+    // Inside a transaction a lost connection lost the transaction with it:
+    // never carry on in autocommit on a fresh one.
+    if (in_transaction_ && target < 0 && !conns_->conns_[0]) {
+      return Status::Unavailable("mysql: connection lost inside a transaction");
+    }
+    Status s = conns_->Connect(target, &conn);
+    if (!s.ok()) return s;
+    try {
+      std::unique_ptr<sql::PreparedStatement> once;
+      if (!reuse) once.reset(conn->connection->prepareStatement(std::string(sql)));
+      sql::PreparedStatement* ps = reuse ? conn->Prepare(sql) : once.get();
+      Bind(ps, params);
+      if (rows != nullptr) {
+        rows->clear();
+        std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+        unsigned int columns = rs->getMetaData()->getColumnCount();
+        while (rs->next()) {
+          Row row;
+          for (unsigned int c = 1; c <= columns; ++c) {
+            bool is_null = rs->isNull(c);
+            row.Add(is_null ? std::string() : std::string(rs->getString(c)), is_null);
+          }
+          rows->push_back(std::move(row));
+        }
+      } else {
+        int n = ps->executeUpdate();
+        if (affected != nullptr) *affected = static_cast<uint64_t>(n);
+        if (insert_id != nullptr) {
+          std::unique_ptr<sql::Statement> st(conn->connection->createStatement());
+          std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
+          *insert_id = rs->next() ? rs->getUInt64(1) : 0;
+        }
+      }
+      return Status::Ok();
+    } catch (const sql::SQLException& e) {
+      Status mapped = MapSqlError(e);
+      if (!IsConnectionError(e.getErrorCode())) return mapped;
+      conns_->Drop(target);
+      if (!retry || attempt > 0) return mapped;
+      // A read on a connection the server dropped: once more, freshly connected.
+    } catch (const std::exception& e) {
+      conns_->Drop(target);
+      return Status::Internal(std::string("mysql: ") + e.what());
+    }
+  }
+}
+
+Status Db::Query(std::string_view sql, const std::vector<Param>& params, Rows* rows) {
+  if (!wrote_ && !in_transaction_) {
+    int replica = conns_->NextReplica();
+    if (replica >= 0) {
+      Status s = Run(replica, true, sql, params, rows, nullptr, nullptr);
+      if (!s.IsUnavailable()) return s;
+      // That replica is down: the primary answers instead.
+    }
+  }
+  return Run(-1, !in_transaction_, sql, params, rows, nullptr, nullptr);
+}
+
+Status Db::QueryFresh(std::string_view sql, const std::vector<Param>& params, Rows* rows) {
+  if (!wrote_ && !in_transaction_) {
+    int replica = conns_->NextReplica();
+    if (replica >= 0) {
+      Status s = Run(replica, true, sql, params, rows, nullptr, nullptr, false);
+      if (!s.IsUnavailable()) return s;
+    }
+  }
+  return Run(-1, !in_transaction_, sql, params, rows, nullptr, nullptr, false);
+}
+
+Status Db::Execute(std::string_view sql, const std::vector<Param>& params, uint64_t* affected,
+                   uint64_t* insert_id) {
+  if (!in_transaction_) {
+    // A connection that died while idle (server restarted) is replaced before
+    // the write, so the write itself never needs a blind retry.
+    DbConnections::Conn* conn = nullptr;
+    Status s = conns_->Connect(-1, &conn);
+    if (!s.ok()) return s;
+    bool valid = false;
+    try {
+      valid = conn->connection->isValid();
+    } catch (const std::exception&) {
+    }
+    if (!valid) conns_->Drop(-1);
+  }
+  wrote_ = true;
+  return Run(-1, false, sql, params, nullptr, affected, insert_id);
+}
+
+Status Db::Transaction(const std::function<Status(Db&)>& body) {
+  // A deadlock victim was rolled back whole: run it again, a few times.
+  Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    s = TransactionOnce(body);
+    if (s.code() != Status::Code::kAborted) return s;
+  }
+  return Status::Unavailable("mysql: " + s.message());
+}
+
+Status Db::TransactionOnce(const std::function<Status(Db&)>& body) {
+  DbConnections::Conn* conn = nullptr;
+  Status s = conns_->Connect(-1, &conn);
+  if (!s.ok()) return s;
+  try {
+    if (!conn->connection->isValid()) {
+      conns_->Drop(-1);
+      s = conns_->Connect(-1, &conn);
+      if (!s.ok()) return s;
+    }
+    conn->connection->setAutoCommit(false);
+  } catch (const sql::SQLException& e) {
+    conns_->Drop(-1);
+    return MapSqlError(e);
+  }
+  uint64_t generation = conns_->primary_connects_;
+  in_transaction_ = true;
+  wrote_ = true;
+  try {
+    s = body(*this);
+  } catch (...) {
+    // Nothing of a body that threw may commit, now or with a later write.
+    in_transaction_ = false;
+    conns_->Drop(-1);
+    throw;
+  }
+  in_transaction_ = false;
+  if (conns_->primary_connects_ != generation || !conns_->conns_[0]) {
+    // The connection died inside the transaction: the server rolled it back,
+    // whatever the body answered.
+    conns_->Drop(-1);
+    return s.ok() ? Status::Unavailable("mysql: connection lost inside a transaction") : s;
+  }
+  try {
+    if (s.ok()) {
+      conn->connection->commit();
+    } else {
+      conn->connection->rollback();
+    }
+    conn->connection->setAutoCommit(true);
+  } catch (const sql::SQLException& e) {
+    conns_->Drop(-1);
+    return s.ok() ? MapSqlError(e) : s;
+  }
+  return s;
+}
+
+}  // namespace zf

@@ -1,0 +1,159 @@
+// MySQL access: per-thread connections, prepared statements reused, reconnect
+// after a lost connection, reads on replicas and writes on the primary.
+//
+// Layers: DbConnections owns one thread's connections (one to the primary,
+// one per replica, opened lazily); Db is a request's view of them. Every call
+// returns a Status; Connector/C++ exceptions stop inside db.cc.
+//
+// Routing (design.md, "Data access"): Query() reads from a replica, chosen
+// round-robin per thread, unless this Db already wrote or is inside a
+// transaction, in which case it reads from the primary (a request reads its
+// own writes). A replica that cannot be reached is skipped for the primary.
+// With no replica configured everything goes to the primary.
+//
+// Failure: a lost connection is dropped and, for reads, the statement is
+// retried once on a fresh connection, so service resumes by itself when the
+// server comes back. Writes are never retried blindly: before a write the
+// connection is checked, so a server restart does not fail the first write.
+// Connection problems answer Unavailable (503); a duplicate key Conflict; a
+// missing foreign key row InvalidArgument; anything else Internal. The
+// messages are for logs: they may carry the server's text, never show them
+// to clients (ErrorResponse maps database statuses to generic details).
+// Transaction() runs its body again (up to three times) when the server
+// chose it as a deadlock victim, which it rolled back whole.
+//
+// Thread-safety: DbConnections and Db belong to one thread.
+#ifndef ZUFANG_SHARED_DB_H_
+#define ZUFANG_SHARED_DB_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/config.h"
+#include "base/status.h"
+
+namespace zf {
+
+struct DbSettings {
+  // "unix:///path/to/mysqld.sock" or "tcp://host:port".
+  std::string primary;
+  std::vector<std::string> replicas;
+  std::string user;
+  std::string password;
+  std::string database;
+  int connect_timeout_s = 1;
+  int io_timeout_s = 10;
+  std::string time_zone = "+08:00";  // session time zone for DATETIME math
+};
+
+// Reads mysql.* keys: primary, replicas, database, user, password_env,
+// connect_timeout_s, io_timeout_s; app.time_zone.
+Status LoadDbSettings(const Config& config, DbSettings* out);
+
+// Loads the driver; call once at start-up, before threads start.
+Status InitDbDriver();
+
+// A bound parameter: null, integer, double or string.
+class Param {
+ public:
+  enum class Type { kNull, kInt, kDouble, kString };
+  Param() : type_(Type::kNull) {}
+  Param(int v) : type_(Type::kInt), i_(v) {}            // NOLINT: implicit by design
+  Param(long v) : type_(Type::kInt), i_(v) {}           // NOLINT
+  Param(long long v) : type_(Type::kInt), i_(v) {}      // NOLINT
+  Param(double v) : type_(Type::kDouble), d_(v) {}      // NOLINT
+  Param(std::string v) : type_(Type::kString), s_(std::move(v)) {}  // NOLINT
+  Param(const char* v) : type_(Type::kString), s_(v) {}            // NOLINT
+  static Param Null() { return Param(); }
+
+  Type type() const { return type_; }
+  int64_t int_value() const { return i_; }
+  double double_value() const { return d_; }
+  const std::string& string_value() const { return s_; }
+
+ private:
+  Type type_;
+  int64_t i_ = 0;
+  double d_ = 0;
+  std::string s_;
+};
+
+// One result row; columns by 0-based index, as text (the server's rendering).
+class Row {
+ public:
+  void Add(std::string value, bool is_null) {
+    values_.push_back(std::move(value));
+    nulls_.push_back(is_null);
+  }
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return nulls_[i]; }
+  const std::string& Str(size_t i) const { return values_[i]; }
+  int64_t Int(size_t i) const;   // 0 for NULL or non-numeric
+  bool Bool(size_t i) const { return Int(i) != 0; }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<bool> nulls_;
+};
+using Rows = std::vector<Row>;
+
+class DbConnections {
+ public:
+  explicit DbConnections(DbSettings settings);
+  ~DbConnections();
+  DbConnections(const DbConnections&) = delete;
+  DbConnections& operator=(const DbConnections&) = delete;
+
+  struct Conn;  // defined in db.cc
+
+ private:
+  friend class Db;
+  // target -1 is the primary, 0.. the replicas.
+  Status Connect(int target, Conn** out);
+  void Drop(int target);
+  int NextReplica();
+
+  DbSettings settings_;
+  std::vector<std::unique_ptr<Conn>> conns_;  // [0] primary, [1 + i] replica i
+  size_t next_replica_ = 0;
+  uint64_t primary_connects_ = 0;  // lets a transaction notice a reconnect
+};
+
+class Db {
+ public:
+  explicit Db(DbConnections* conns) : conns_(conns) {}
+
+  // Runs a SELECT; rows appended to *rows (cleared first).
+  Status Query(std::string_view sql, const std::vector<Param>& params, Rows* rows);
+  // Query() with a statement prepared for this call only. For queries whose
+  // plan must be made afresh: MariaDB 10.11 may re-plan a reused prepared
+  // statement without the covering index it first chose (seen on the
+  // listing search: 5 ms became seconds), while a new one plans right.
+  Status QueryFresh(std::string_view sql, const std::vector<Param>& params, Rows* rows);
+  // Runs INSERT/UPDATE/DELETE on the primary.
+  Status Execute(std::string_view sql, const std::vector<Param>& params, uint64_t* affected = nullptr,
+                 uint64_t* insert_id = nullptr);
+  // Runs `body` inside one transaction on the primary: committed when it
+  // returns OK, rolled back otherwise (and on a lost connection, which answers
+  // Unavailable: nothing was committed).
+  Status Transaction(const std::function<Status(Db&)>& body);
+
+  bool wrote() const { return wrote_; }
+
+ private:
+  Status TransactionOnce(const std::function<Status(Db&)>& body);
+  Status Run(int target, bool retry, std::string_view sql, const std::vector<Param>& params, Rows* rows,
+             uint64_t* affected, uint64_t* insert_id, bool reuse = true);
+
+  DbConnections* conns_;
+  bool wrote_ = false;
+  bool in_transaction_ = false;
+};
+
+}  // namespace zf
+
+#endif  // ZUFANG_SHARED_DB_H_

@@ -1,0 +1,265 @@
+#include "http/body.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+
+#include "base/json_writer.h"
+#include "http/multipart.h"
+#include "base/query.h"
+
+namespace zf {
+
+namespace {
+
+std::string MediaType(const std::string& content_type) {
+  std::string t = content_type.substr(0, content_type.find(';'));
+  size_t b = t.find_first_not_of(' ');
+  size_t e = t.find_last_not_of(' ');
+  t = b == std::string::npos ? "" : t.substr(b, e - b + 1);
+  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
+}
+
+const char* PythonTypeName(const Json::Value& v) {
+  switch (v.type()) {
+    case Json::arrayValue: return "list";
+    case Json::stringValue: return "str";
+    case Json::intValue:
+    case Json::uintValue: return "int";
+    case Json::realValue: return "float";
+    case Json::booleanValue: return "bool";
+    case Json::nullValue: return "NoneType";
+    default: return "dict";
+  }
+}
+
+}  // namespace
+
+std::optional<Response> ParseBody(const Request& req, Json::Value* out, const std::set<std::string>& list_fields) {
+  *out = Json::Value(Json::objectValue);
+  if (req.body.empty()) return std::nullopt;
+  std::string media = MediaType(req.content_type);
+  if (!IsValidUtf8(req.body)) return Response::Detail(400, Message(Msg::kBadEncoding));
+  if (media == "application/json") {
+    Json::CharReaderBuilder builder;
+    // Strict, as Python's json: no comments, no trailing commas, nothing after
+    // the document; but any root value and duplicate keys (the last wins).
+    Json::CharReaderBuilder::strictMode(&builder.settings_);
+    builder["strictRoot"] = false;
+    builder["rejectDupKeys"] = false;
+    builder["stackLimit"] = 64;  // deeply nested input must not exhaust the stack
+    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+    std::string errors;
+    Json::Value doc;
+    bool parsed = false;
+    try {
+      parsed = reader->parse(req.body.data(), req.body.data() + req.body.size(), &doc, &errors);
+    } catch (const Json::Exception& e) {  // jsoncpp throws for nesting past stackLimit
+      errors = e.what();
+    }
+    if (!parsed) {
+      std::string reason = errors.substr(0, errors.find('\n'));
+      return Response::Detail(400, Message(Msg::kJsonParseError, reason.empty() ? "invalid JSON" : reason));
+    }
+    if (!doc.isObject()) {
+      FieldErrors e;
+      e.Add("non_field_errors", std::string("无效数据。期待为字典类型，得到的是 ") + PythonTypeName(doc) + " 。");
+      return e.ToResponse();
+    }
+    *out = std::move(doc);
+    return std::nullopt;
+  }
+  if (media == "application/x-www-form-urlencoded") {
+    Query form;
+    if (!ParseQueryString(req.body, &form).ok()) return Response::Detail(400, Message(Msg::kBadEncoding));
+    for (const auto& [name, value] : form.items) {
+      if (list_fields.count(name) != 0) {
+        if (!(*out)[name].isArray()) (*out)[name] = Json::Value(Json::arrayValue);
+        (*out)[name].append(value);
+      } else {
+        (*out)[name] = value;
+      }
+    }
+    return std::nullopt;
+  }
+  if (IsMultipartFormData(req.content_type)) {
+    // DRF's MultiPartParser: the text fields become the body; files are read
+    // by the handlers that take them (see multipart.h).
+    std::vector<MultipartPart> parts;
+    Status s = ParseMultipart(req.content_type, req.body, MultipartLimits{}, &parts);
+    if (s.ok()) s = MultipartFields(parts, out, list_fields);
+    if (!s.ok()) return Response::Detail(400, "Multipart form parse error - " + s.message());
+    return std::nullopt;
+  }
+  return Response::Detail(415, Message(Msg::kUnsupportedMedia, req.content_type));
+}
+
+void FieldErrors::Add(const std::string& field, const std::string& message) {
+  for (auto& e : errors_) {
+    if (e.first == field) {
+      e.second.push_back(message);
+      return;
+    }
+  }
+  errors_.push_back({field, {message}});
+}
+
+bool FieldErrors::Has(const std::string& field) const {
+  for (const auto& e : errors_) {
+    if (e.first == field) return true;
+  }
+  return false;
+}
+
+Response FieldErrors::ToResponse() const {
+  JsonWriter w;
+  w.BeginObject();
+  for (const auto& [field, messages] : errors_) {
+    w.Key(field).BeginArray();
+    for (const std::string& m : messages) w.String(m);
+    w.EndArray();
+  }
+  w.EndObject();
+  return Response::Json(400, w.Take());
+}
+
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+bool ReadString(const Json::Value& body, const std::string& field, bool required, size_t max_length,
+                FieldErrors* errors, std::string* out, bool trim) {
+  if (!body.isMember(field)) {
+    if (required) errors->Add(field, Message(Msg::kFieldRequired));
+    return false;
+  }
+  const Json::Value& v = body[field];
+  if (v.isNull()) {
+    errors->Add(field, "该字段不能为 null。");
+    return false;
+  }
+  std::string s;
+  if (v.isString()) {
+    s = v.asString();
+  } else if (v.isIntegral() || v.isDouble() || v.isBool()) {
+    s = v.isBool() ? (v.asBool() ? "True" : "False") : v.asString();  // CharField: str(value)
+  } else {
+    errors->Add(field, "不是有效的字符串。");
+    return false;
+  }
+  // CharField trims whitespace before validating.
+  if (trim) {
+    size_t b = s.find_first_not_of(" \t\n\r\f\v");
+    size_t e = s.find_last_not_of(" \t\n\r\f\v");
+    s = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  }
+  if (s.empty()) {
+    errors->Add(field, "该字段不能为空。");
+    return false;
+  }
+  if (max_length > 0 && Utf8Length(s) > max_length) {
+    errors->Add(field, Message(Msg::kStringTooLong, std::to_string(max_length)));
+    return false;
+  }
+  *out = std::move(s);
+  return true;
+}
+
+bool ReadInt(const Json::Value& body, const std::string& field, bool required, int64_t min, int64_t max,
+             FieldErrors* errors, int64_t* out) {
+  if (!body.isMember(field)) {
+    if (required) errors->Add(field, Message(Msg::kFieldRequired));
+    return false;
+  }
+  const Json::Value& v = body[field];
+  if (v.isNull()) {
+    errors->Add(field, "该字段不能为 null。");
+    return false;
+  }
+  bool ok = false;
+  int64_t n = 0;
+  if (v.isBool()) {
+    ok = false;  // DRF: str(True) is not an integer
+  } else if (v.isInt64()) {
+    n = v.asInt64();
+    ok = true;
+  } else if (v.isUInt64()) {
+    n = std::numeric_limits<int64_t>::max();  // above any column: the range check answers
+    ok = true;
+  } else if (v.isDouble()) {
+    double d = v.asDouble();
+    ok = std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18;
+    if (ok) n = static_cast<int64_t>(d);
+  } else if (v.isString()) {
+    std::string t = v.asString();
+    if (t.size() <= 1000) {
+      // Strip a trailing ".0…" as DRF does, then a plain (signed) integer.
+      size_t dot = t.find('.');
+      if (dot != std::string::npos && t.find_first_not_of('0', dot + 1) == std::string::npos) t.resize(dot);
+      size_t b = t.find_first_not_of(" \t\n\r");
+      size_t e = t.find_last_not_of(" \t\n\r");
+      t = b == std::string::npos ? "" : t.substr(b, e - b + 1);
+      size_t i = (!t.empty() && (t[0] == '-' || t[0] == '+')) ? 1 : 0;
+      ok = i < t.size() && t.find_first_not_of("0123456789", i) == std::string::npos;
+      if (ok) {
+        errno = 0;
+        long long parsed = std::strtoll(t.c_str(), nullptr, 10);
+        n = errno == ERANGE ? (t[0] == '-' ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max())
+                            : parsed;
+      }
+    }
+  }
+  if (!ok) {
+    errors->Add(field, Message(Msg::kNotAnInteger));
+    return false;
+  }
+  if (n < min) {
+    errors->Add(field, "确保该值大于或者等于" + std::to_string(min) + "。");
+    return false;
+  }
+  if (n > max) {
+    errors->Add(field, "确保该值小于或者等于" + std::to_string(max) + "。");
+    return false;
+  }
+  *out = n;
+  return true;
+}
+
+bool ReadBool(const Json::Value& body, const std::string& field, bool required, FieldErrors* errors, bool* out) {
+  if (!body.isMember(field)) {
+    if (required) errors->Add(field, Message(Msg::kFieldRequired));
+    return false;
+  }
+  const Json::Value& v = body[field];
+  if (v.isBool()) {
+    *out = v.asBool();
+    return true;
+  }
+  if (v.isIntegral() && (v.asInt64() == 0 || v.asInt64() == 1)) {
+    *out = v.asInt64() == 1;
+    return true;
+  }
+  if (v.isString()) {
+    std::string t = v.asString();
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t == "true" || t == "1" || t == "yes" || t == "on" || t == "t" || t == "y") {
+      *out = true;
+      return true;
+    }
+    if (t == "false" || t == "0" || t == "no" || t == "off" || t == "f" || t == "n") {
+      *out = false;
+      return true;
+    }
+  }
+  errors->Add(field, "必须是有效的布尔值。");
+  return false;
+}
+
+}  // namespace zf

@@ -1,0 +1,124 @@
+// HTTP as the handlers see it: the request Nginx passed over FastCGI, the
+// response they return, the contract's messages and the one mapping from a
+// Status to an HTTP answer.
+//
+// Every response carries Content-Type (application/json unless set),
+// X-Content-Type-Options: nosniff and X-Frame-Options: DENY, added when it is
+// serialised. Thread-safety: plain values; the message catalogue's language
+// is set once at start-up before threads start.
+#ifndef ZUFANG_SHARED_HTTP_H_
+#define ZUFANG_SHARED_HTTP_H_
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/query.h"
+#include "base/status.h"
+
+namespace zf {
+
+// ---- Messages -------------------------------------------------------------
+// The strings clients see, in DRF's zh-hans wording by default (section 1 of
+// the contract). `{}` marks where Message() puts its argument.
+enum class Msg {
+  kNotFound,            // 未找到。
+  kInvalidPage,         // 无效页面。
+  kMethodNotAllowed,    // 方法 “{}” 不被允许。
+  kUnavailable,         // database or directory down
+  kInternal,
+  kJsonParseError,      // JSON parse error - {}
+  kUnsupportedMedia,    // 不支持请求中的媒体类型 “{}”。
+  kBodyTooLarge,        // over {} bytes
+  kUriTooLong,
+  kBadEncoding,         // query or body not UTF-8
+  kTokenMissing,        // 请提供用户身份令牌
+  kTokenInvalid,        // 无效的令牌或令牌已过期
+  kPermissionDenied,    // 您没有执行该操作的权限。
+  kThrottled,           // 请求超过了限速。 Expected available in {} seconds.
+  kFieldRequired,       // 该字段是必填项。
+  kNotAnInteger,        // 请填写合法的整数值。
+  kStringTooLong,       // 请确保这个字段不能超过 {} 个字符。
+  kNotANumber,          // 输入一个数字。
+  kNoSuchPrimaryKey,    // 无效主键 “{}” － 对象不存在。
+  kNotUnique,           // 该字段必须唯一。
+  kInvalidChoice,       // 选择一个有效的选项： 该选择不在可用的选项中。
+  kStillReferenced,     // 该对象仍被房源引用，不能删除。 (a delete a foreign key refuses)
+};
+
+// Languages: "zh-hans" (default) and "en". Returns false for any other.
+bool SetMessageLanguage(const std::string& language);
+std::string Message(Msg id, std::string_view arg = {});
+
+// ---- Request --------------------------------------------------------------
+struct Request {
+  std::string method;          // upper-case, as sent
+  std::string raw_path;        // as in the request line, before `?`
+  std::string path;            // percent-decoded; valid UTF-8 when path_ok
+  bool path_ok = true;
+  std::string raw_query;       // QUERY_STRING as received
+  Query query;                 // parsed (see query.h)
+  std::string scheme = "http";
+  std::string host;            // Host header, or SERVER_NAME:SERVER_PORT
+  std::string remote_addr;     // the peer Nginx saw
+  std::string request_id;
+  std::string content_type;
+  long content_length = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names, `-` not `_`
+  int64_t userid = 0;          // set by admission (services.h): 0 = anonymous
+
+  const std::string* Header(std::string_view lower_name) const;
+  // scheme://host + path_and_query, for absolute links such as `next`.
+  std::string AbsoluteUrl(std::string_view path_and_query) const;
+};
+
+// Limits applied while building a Request.
+struct RequestLimits {
+  size_t max_query_bytes = 4096;  // longer -> 414
+  size_t max_body_bytes = 1 << 20;  // longer -> 413
+};
+
+// Fills `out` from FastCGI parameters (name/value pairs). The body is read by
+// the caller. Returns InvalidArgument for a query string that is not UTF-8,
+// TooLarge for a query string over the limit (the caller answers 414).
+Status BuildRequest(const std::vector<std::pair<std::string_view, std::string_view>>& params,
+                    const RequestLimits& limits, Request* out);
+
+// ---- Response -------------------------------------------------------------
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  void SetHeader(std::string name, std::string value);
+  const std::string* Header(std::string_view name) const;
+
+  static Response Json(int status, std::string body);
+  // {"detail": message}
+  static Response Detail(int status, std::string_view message);
+};
+
+// The one place a Status becomes an HTTP answer:
+//   NotFound 404 未找到。 · InvalidArgument 400 (the Status message is the
+//   detail) · PermissionDenied 403 · Unauthenticated 403 (token invalid) ·
+//   Conflict 400 · TooLarge 413 · Unavailable 503 · Internal 500.
+int HttpStatusFor(const Status& s);
+Response ErrorResponse(const Status& s);
+
+// Cache-Control: max-age=T and Expires (now + T, RFC 1123 GMT), as Django's
+// cache_page sets them on a 200.
+void SetCacheHeaders(Response* r, int max_age_seconds, time_t now);
+std::string HttpDate(time_t t);
+
+// CGI-style header block plus body, as FastCGI's stdout stream wants it.
+// `head_only` drops the body (HEAD) but keeps Content-Length.
+std::string SerializeResponse(const Response& r, bool head_only);
+
+}  // namespace zf
+
+#endif  // ZUFANG_SHARED_HTTP_H_
