@@ -20,11 +20,7 @@ namespace zf::accounts {
 namespace {
 
 // Answers whose HTTP status is 200 whatever happened, as the old site's.
-Response Coded(int code, const char* message) {
-  JsonWriter w;
-  w.BeginObject().Key("code").Int(code).Key("message").String(message).EndObject();
-  return Response::Json(200, w.Take());
-}
+Response Coded(int code, Msg message) { return ErrorResponse(Status::Refused(code, message)); }
 
 
 std::string StringField(const Json::Value& body, const char* name) {
@@ -120,11 +116,11 @@ Status Provision(Context& ctx, Db& db, const LdapUser& u, int64_t* userid) {
 
 Response Login(Context& ctx, const Request& req, const PathParams&) {
   Json::Value body;
-  if (std::optional<Response> bad = ParseBody(req, &body)) return *bad;
+  if (Status bad = ParseBody(req, &body); !bad.ok()) return ErrorResponse(bad);
   std::string name = StringField(body, "username");
   std::string password = StringField(body, "password");
   std::string kind = LoginKind(name);
-  if (kind.empty() || Utf8Length(password) < 6) return Coded(200003, "请输入有效的登录信息");
+  if (kind.empty() || Utf8Length(password) < 6) return Coded(200003, Msg::kLoginMalformed);
 
   Db db(ctx.services->db());
   Rows rows;
@@ -142,7 +138,7 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
     PasswordMatch match = VerifyPassword(password, rows[0].Str(1));
     if (match == PasswordMatch::kNo) {
       if (IsLegacyMd5(rows[0].Str(1))) SpendPasswordTime(password);  // as long as an argon2id check
-      return Coded(200002, "用户名或密码错误");
+      return Coded(200002, Msg::kLoginWrong);
     }
     if (match == PasswordMatch::kYesRehash) {
       std::string hashed;
@@ -157,21 +153,21 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
     // No such user: as long as a wrong password of a known one.
     if (ctx.directory == nullptr || !IsUsername(name)) {
       SpendPasswordTime(password);
-      return Coded(200002, "用户名或密码错误");
+      return Coded(200002, Msg::kLoginWrong);
     }
     LdapUser user;
     s = ctx.directory->Authenticate(name, password, &user);
     if (s.IsUnavailable() || s.code() == Status::Code::kInternal) {
       LogError(req.request_id, "directory: " + s.ToString());
-      return Response::Detail(503, Message(Msg::kUnavailable));
+      return ErrorResponse(Status::Unavailable("directory down"));
     }
     if (!s.ok()) {
       SpendPasswordTime(password);
-      return Coded(200002, "用户名或密码错误");
+      return Coded(200002, Msg::kLoginWrong);
     }
     if (!IsUsername(user.uid)) {
       LogError(req.request_id, "directory entry " + user.dn + " has no usable uid");
-      return Coded(200002, "用户名或密码错误");
+      return Coded(200002, Msg::kLoginWrong);
     }
     s = Provision(ctx, db, user, &userid);
     if (!s.ok()) return LoggedError(s, req);
@@ -197,7 +193,7 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
   s = ctx.services->process()->tokens().Issue(userid, time(nullptr), &token, nullptr);
   if (!s.ok()) return LoggedError(s, req);
   JsonWriter w;
-  w.BeginObject().Key("code").Int(200001).Key("message").String("用户登录成功").Key("token").String(token);
+  w.BeginObject().Key("code").Int(200001).Key("message").String(Message(Msg::kLoginDone)).Key("token").String(token);
   w.Key("username").String(rows[0].Str(0)).Key("realname").String(rows[0].Str(1)).EndObject();
   return Response::Json(200, w.Take());
 }
@@ -208,9 +204,9 @@ Response Logout(Context& ctx, const Request& req, const PathParams& params) {
   time_t expires = 0;
   time_t now = time(nullptr);
   if (!ctx.services->process()->tokens().Verify(token, now, &owner, &expires).ok()) {
-    return Response::Detail(403, Message(Msg::kTokenInvalid));
+    return ErrorResponse(Status::Unauthenticated("token refused"));
   }
-  if (owner != req.userid) return Response::Detail(403, Message(Msg::kPermissionDenied));
+  if (owner != req.userid) return ErrorResponse(Status::PermissionDenied("not the token's owner"));
   Db db(ctx.services->db());
   Status s = RevokeToken(db, ctx.services->memcached(), ctx.services->process()->revocations(),
                          ctx.services->cache_prefix(), token, owner, expires, now);
@@ -225,7 +221,7 @@ Response Logout(Context& ctx, const Request& req, const PathParams& params) {
 
 Response SendCode(Context& ctx, const Request& req, const PathParams& params) {
   const std::string& tel = *params.Get("tel");
-  if (!IsPhone(tel)) return Coded(100003, "请提供有效的手机号");
+  if (!IsPhone(tel)) return Coded(100003, Msg::kSmsBadPhone);
   char code[8];
   snprintf(code, sizeof code, "%06u", randombytes_uniform(1000000));
   bool too_soon = false;
@@ -254,36 +250,35 @@ Response SendCode(Context& ctx, const Request& req, const PathParams& params) {
     // so a stored code always has its message on the way.
     JsonWriter payload;
     payload.BeginObject().Key("tel").String(tel).Key("message");
-    payload.String(std::string("您的短信验证码是") + code + "，打死也不能告诉别人哟！").EndObject();
+    payload.String(Message(Msg::kSmsText, code)).EndObject();
     return EnqueueJob(tx, "sms.send", payload.str());
   });
   if (!s.ok()) return LoggedError(s, req);
-  if (too_soon) return Coded(100002, "请不要在120秒以内重复发送手机验证码");
-  return Coded(100001, "短信验证码发送成功");
+  if (too_soon) return Coded(100002, Msg::kSmsTooSoon);
+  return Coded(100001, Msg::kSmsSent);
 }
 
 Response Register(Context& ctx, const Request& req, const PathParams&) {
   Json::Value body;
-  if (std::optional<Response> bad = ParseBody(req, &body)) return *bad;
+  if (Status bad = ParseBody(req, &body); !bad.ok()) return ErrorResponse(bad);
   FieldErrors errors;
   std::string username, password, realname, tel, email, code;
-  const char* kPattern = "此值与所需格式不匹配。";
-  if (ReadString(body, "username", true, 20, &errors, &username) && !IsUsername(username)) errors.Add("username", kPattern);
+  if (ReadString(body, "username", true, 20, &errors, &username) && !IsUsername(username)) errors.Add("username", Msg::kPatternMismatch);
   if (ReadString(body, "password", true, 0, &errors, &password, /*trim=*/false) && Utf8Length(password) < 6) {
-    errors.Add("password", "请确保这个字段至少包含 6 个字符。");
+    errors.Add("password", Msg::kStringTooShort, "6");
   }
-  if (ReadString(body, "realname", true, 20, &errors, &realname) && !IsHanName(realname)) errors.Add("realname", kPattern);
-  if (ReadString(body, "tel", true, 20, &errors, &tel) && !IsPhone(tel)) errors.Add("tel", kPattern);
-  if (ReadString(body, "email", true, 255, &errors, &email) && !IsEmail(email)) errors.Add("email", "请输入合法的邮件地址。");
+  if (ReadString(body, "realname", true, 20, &errors, &realname) && !IsHanName(realname)) errors.Add("realname", Msg::kPatternMismatch);
+  if (ReadString(body, "tel", true, 20, &errors, &tel) && !IsPhone(tel)) errors.Add("tel", Msg::kPatternMismatch);
+  if (ReadString(body, "email", true, 255, &errors, &email) && !IsEmail(email)) errors.Add("email", Msg::kInvalidEmail);
   if (ReadString(body, "code", true, 6, &errors, &code) && Utf8Length(code) < 6) {
-    errors.Add("code", "请确保这个字段至少包含 6 个字符。");
+    errors.Add("code", Msg::kStringTooShort, "6");
   }
-  if (!errors.empty()) return errors.ToResponse();
+  if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
 
   std::string hashed;
   Status s = HashPassword(password, &hashed);
   if (!s.ok()) return LoggedError(s, req);
-  const char* refusal = nullptr;
+  std::optional<Msg> refusal;
   uint64_t userid = 0;
   Db db(ctx.services->db());
   s = db.Transaction([&](Db& tx) {
@@ -292,14 +287,14 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
                          {Param(tel), Param(code)}, &rows);
     if (!st.ok()) return st;
     if (rows.empty()) {
-      refusal = "请输入有效的手机验证码";
+      refusal = Msg::kSmsCodeWrong;
       return Status::Ok();
     }
     st = tx.Query("SELECT 1 FROM tb_user WHERE username = ? OR tel = ? OR email = ? LIMIT 1",
                   {Param(username), Param(tel), Param(email)}, &rows);
     if (!st.ok()) return st;
     if (!rows.empty()) {
-      refusal = "用户名、手机或邮箱已被注册";
+      refusal = Msg::kAccountTaken;
       return Status::Ok();
     }
     st = tx.Execute(
@@ -307,7 +302,7 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
         "VALUES (?, ?, ?, 1, ?, ?, NOW(), 0, NOW())",
         {Param(username), Param(hashed), Param(realname), Param(tel), Param(email)}, nullptr, &userid);
     if (st.code() == Status::Code::kConflict) {  // lost a race for the same name
-      refusal = "用户名、手机或邮箱已被注册";
+      refusal = Msg::kAccountTaken;
       return Status::Conflict("taken");
     }
     if (!st.ok()) return st;
@@ -316,11 +311,7 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
     // A code is good for one registration.
     return tx.Execute("DELETE FROM tb_sms_code WHERE tel = ?", {Param(tel)});
   });
-  if (refusal != nullptr) {
-    FieldErrors e;
-    e.Add("non_field_errors", refusal);
-    return e.ToResponse();
-  }
+  if (refusal) return ErrorResponse(Status::InvalidField("non_field_errors", *refusal));
   if (!s.ok()) return LoggedError(s, req);
   Rows rows;
   s = LoadUser(db, static_cast<int64_t>(userid), &rows);
@@ -335,13 +326,13 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
 Response ListUsers(Context& ctx, const Request& req, const PathParams&) {
   PageRequest page;
   Status s = ParsePage(req.query, &page);
-  if (!s.ok()) return Response::Detail(404, Message(Msg::kInvalidPage));
+  if (!s.ok()) return ErrorResponse(Status::InvalidPage());
   Db db(ctx.services->db());
   Rows rows;
   s = db.Query("SELECT COUNT(*) FROM tb_user", {}, &rows);
   if (!s.ok()) return LoggedError(s, req);
   int64_t count = rows.empty() ? 0 : rows[0].Int(0);
-  if (!ResolvePage(count, &page).ok()) return Response::Detail(404, Message(Msg::kInvalidPage));
+  if (!ResolvePage(count, &page).ok()) return ErrorResponse(Status::InvalidPage());
   s = db.Query(std::string("SELECT ") + kUserColumns + " FROM tb_user u ORDER BY u.userid LIMIT ? OFFSET ?",
                {Param(page.size), Param(static_cast<long long>(PageOffset(page)))}, &rows);
   if (!s.ok()) return LoggedError(s, req);
@@ -358,7 +349,7 @@ std::optional<Response> MaySee(Context& ctx, const Request& req, int64_t id) {
   bool allowed = false;
   Status s = ctx.services->HasPrivilege(req.userid, req, &allowed);
   if (!s.ok()) return LoggedError(s, req);
-  if (!allowed) return Response::Detail(403, Message(Msg::kPermissionDenied));
+  if (!allowed) return ErrorResponse(Status::PermissionDenied("no privilege"));
   return std::nullopt;
 }
 
@@ -381,28 +372,27 @@ Response UpdateUser(Context& ctx, const Request& req, const PathParams& params) 
   if (!params.GetId("id", &id)) return ErrorResponse(Status::NotFound("user"));
   if (std::optional<Response> refused = MaySee(ctx, req, id)) return *refused;
   Json::Value body;
-  if (std::optional<Response> bad = ParseBody(req, &body)) return *bad;
+  if (Status bad = ParseBody(req, &body); !bad.ok()) return ErrorResponse(bad);
   FieldErrors errors;
   std::string realname, tel, email;
-  const char* kPattern = "此值与所需格式不匹配。";
-  if (ReadString(body, "realname", true, 20, &errors, &realname) && !IsHanName(realname)) errors.Add("realname", kPattern);
-  if (ReadString(body, "tel", true, 20, &errors, &tel) && !IsPhone(tel)) errors.Add("tel", kPattern);
+  if (ReadString(body, "realname", true, 20, &errors, &realname) && !IsHanName(realname)) errors.Add("realname", Msg::kPatternMismatch);
+  if (ReadString(body, "tel", true, 20, &errors, &tel) && !IsPhone(tel)) errors.Add("tel", Msg::kPatternMismatch);
   bool has_email = ReadString(body, "email", false, 255, &errors, &email);
-  if (has_email && !IsEmail(email)) errors.Add("email", "请输入合法的邮件地址。");
+  if (has_email && !IsEmail(email)) errors.Add("email", Msg::kInvalidEmail);
   std::optional<bool> sex;
   bool sex_value = false;
   if (ReadBool(body, "sex", false, &errors, &sex_value)) sex = sex_value;
-  if (!errors.empty()) return errors.ToResponse();
+  if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
   Db db(ctx.services->db());
   Rows rows;
   Status s = db.Query("SELECT tel, email FROM tb_user WHERE (tel = ? OR email = ?) AND userid <> ?",
                       {Param(tel), Param(email), Param(static_cast<long long>(id))}, &rows);
   if (!s.ok()) return LoggedError(s, req);
   for (const Row& r : rows) {
-    if (r.Str(0) == tel) errors.Add("tel", Message(Msg::kNotUnique));
-    if (has_email && !r.IsNull(1) && r.Str(1) == email) errors.Add("email", Message(Msg::kNotUnique));
+    if (r.Str(0) == tel) errors.Add("tel", Msg::kNotUnique);
+    if (has_email && !r.IsNull(1) && r.Str(1) == email) errors.Add("email", Msg::kNotUnique);
   }
-  if (!errors.empty()) return errors.ToResponse();
+  if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
   uint64_t affected = 0;
   s = db.Execute(
       "UPDATE tb_user SET realname = ?, tel = ?, email = IF(?, ?, email), sex = IF(?, ?, sex) WHERE userid = ?",
@@ -410,8 +400,8 @@ Response UpdateUser(Context& ctx, const Request& req, const PathParams& params) 
        Param(sex.value_or(false) ? 1 : 0), Param(static_cast<long long>(id))},
       &affected);
   if (s.code() == Status::Code::kConflict) {
-    errors.Add("tel", Message(Msg::kNotUnique));
-    return errors.ToResponse();
+    errors.Add("tel", Msg::kNotUnique);
+    return ErrorResponse(Status::Invalid(errors));
   }
   if (!s.ok()) return LoggedError(s, req);
   s = LoadUser(db, id, &rows);

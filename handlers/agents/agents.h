@@ -26,8 +26,8 @@
 #define ZUFANG_HANDLERS_AGENTS_AGENTS_H_
 
 #include "app/fcgi_server.h"
-#include "http/router.h"
 #include "app/services.h"
+#include "http/router.h"
 
 namespace zf::agents {
 

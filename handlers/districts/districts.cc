@@ -40,7 +40,7 @@ std::string RenderRefs(const std::vector<DistrictRef>& refs) {
 
 std::string RenderProvinces(const std::vector<DistrictRef>& provinces) {
   JsonWriter w;
-  w.BeginObject().Key("code").Int(10000).Key("message").String("获取省级行政区域成功").Key("results");
+  w.BeginObject().Key("code").Int(10000).Key("message").String(Message(Msg::kProvincesFound)).Key("results");
   WriteRefs(&w, provinces);
   w.EndObject();
   return w.Take();

@@ -18,6 +18,7 @@
 #include "base/json_writer.h"
 #include "http/image.h"
 #include "resource/list_query.h"
+#include "resource/resource.h"
 #include "base/log.h"
 #include "http/multipart.h"
 #include "http/pagination.h"
@@ -160,15 +161,11 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   std::optional<std::string> type = TextFilter(req.query, "type");
   int64_t type_id = 0;
   if (type && (!ParsePythonInt(*type, &type_id) || type_id < kInt32Min || type_id > kInt32Max)) {
-    errors.Add("type", Message(Msg::kInvalidChoice));
+    errors.Add("type", Msg::kInvalidChoice);
   }
-  if (!errors.empty()) return errors.ToResponse();
-  PageRequest page;
-  if (!ParsePage(req.query, &page).ok()) return Response::Detail(404, Message(Msg::kInvalidPage));
-
-  std::string variant = req.scheme + "://" + req.host + req.raw_path + "?" + req.raw_query;
-  Status choice_status, page_status;
-  Response r = CachedGet(ctx.services, req, kShownResources, variant, kListTtl, [&](std::string* out) {
+  if (!errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
+  return CachedList(ctx.services, req, kShownResources, kListTtl, [&](PageRequest* page_request, std::string* out) {
+    PageRequest& page = *page_request;
     Db db(ctx.services->db());
     Rows rows;
     std::string where = " WHERE 1 = 1";
@@ -238,14 +235,10 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       Status st = db.Query("SELECT 1 FROM tb_house_type WHERE typeid = ?", {Param(static_cast<long long>(type_id))},
                            &rows);
       if (!st.ok()) return st;
-      if (rows.empty()) {
-        choice_status = Status::InvalidArgument("type");
-        return choice_status;
-      }
+      if (rows.empty()) return Status::InvalidField("type", Msg::kInvalidChoice);
     }
     Status s;
-    page_status = ResolvePage(count, &page);
-    if (!page_status.ok()) return page_status;
+    if (!ResolvePage(count, &page).ok()) return Status::InvalidPage();
     // Ids first (an index walk), then only the page's rows are joined.
     std::vector<std::pair<std::string, bool>> terms = OrderingTerms(req.query, kOrdering, "-pubdate");
     std::string order = OrderByClause(req.query, kOrdering, "-pubdate", "h.houseid");
@@ -299,12 +292,6 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     *out = RenderPage(req, page, count, w.str());
     return Status::Ok();
   });
-  if (!choice_status.ok()) {
-    errors.Add("type", Message(Msg::kInvalidChoice));
-    return errors.ToResponse();
-  }
-  if (!page_status.ok()) return Response::Detail(404, Message(Msg::kInvalidPage));
-  return r;
 }
 
 // ---- Detail and photos ------------------------------------------------------------
@@ -375,15 +362,6 @@ Status DetailJson(Db& db, int64_t id, std::string* out) {
   return Status::Ok();
 }
 
-Response GetHouse(Context& ctx, const Request& req, const PathParams& params) {
-  int64_t id = 0;
-  if (!params.GetId("id", &id) || id > kInt32Max) return ErrorResponse(Status::NotFound("listing"));
-  return CachedGet(ctx.services, req, kShownResources, "detail:" + std::to_string(id), kDetailTtl, [&](std::string* out) {
-    Db db(ctx.services->db());
-    return DetailJson(db, id, out);
-  });
-}
-
 // OK when listing `id` exists, NotFound when not.
 Status ListingExists(Db& db, int64_t id) {
   Rows rows;
@@ -394,142 +372,56 @@ Status ListingExists(Db& db, int64_t id) {
 
 Response ListPhotos(Context& ctx, const Request& req, const PathParams& params) {
   int64_t id = 0;
-  if (!params.GetId("id", &id) || id > kInt32Max) return ErrorResponse(Status::NotFound("listing"));
+  if (!RowId(params, "id", &id)) return ErrorResponse(Status::NotFound("listing"));
   Db db(ctx.services->db());
-  Status s = ListingExists(db, id);
-  if (!s.ok()) return LoggedError(s, req);
   std::string body;
-  s = PhotosJson(db, id, &body);
+  Status s = ListingExists(db, id);
+  if (s.ok()) s = PhotosJson(db, id, &body);
   if (!s.ok()) return LoggedError(s, req);
   return Response::Json(200, body);
 }
 
 // ---- Writes -----------------------------------------------------------------------
 
-// One column of tb_house_info as a listing write takes it.
-struct Column {
-  const char* field;   // in the body
-  const char* column;  // in the table
-  enum Kind { kText, kInt, kBool, kKey } kind;
-  size_t max_length;   // text: characters; 0 = no limit
-  bool required;       // on create (PUT needs it too; PATCH never)
-  const char* table;   // kKey: the referenced table and key column
-  const char* key;
-};
-
-const Column kColumns[] = {
-    {"title", "title", Column::kText, 50, true, nullptr, nullptr},
-    {"area", "area", Column::kInt, 0, true, nullptr, nullptr},
-    {"floor", "floor", Column::kInt, 0, true, nullptr, nullptr},
-    {"totalfloor", "totalfloor", Column::kInt, 0, true, nullptr, nullptr},
-    {"direction", "direction", Column::kText, 10, true, nullptr, nullptr},
-    {"price", "price", Column::kInt, 0, true, nullptr, nullptr},
-    {"priceunit", "priceunit", Column::kText, 10, true, nullptr, nullptr},
-    {"detail", "detail", Column::kText, 511, false, nullptr, nullptr},
-    {"mainphoto", "mainphoto", Column::kText, 255, true, nullptr, nullptr},
-    {"street", "street", Column::kText, 255, true, nullptr, nullptr},
-    {"hassubway", "hassubway", Column::kBool, 0, false, nullptr, nullptr},
-    {"isshared", "isshared", Column::kBool, 0, false, nullptr, nullptr},
-    {"hasagentfees", "hasagentfees", Column::kBool, 0, false, nullptr, nullptr},
-    {"type", "typeid", Column::kKey, 0, true, "tb_house_type", "typeid"},
-    {"district_level2", "distid2", Column::kKey, 0, true, "tb_district", "distid"},
-    {"district_level3", "distid3", Column::kKey, 0, true, "tb_district", "distid"},
-    {"estate", "estateid", Column::kKey, 0, false, "tb_estate", "estateid"},
-    {"agent", "agentid", Column::kKey, 0, false, "tb_agent", "agentid"},
-};
-
-struct ListingWrite {
-  std::vector<std::pair<const Column*, Param>> values;  // the columns the body set
-  std::optional<std::vector<int64_t>> tags;
-  std::map<std::string, std::string> raw_keys;          // field -> value as given, for 无效主键 messages
-};
-
-// Reads and checks the body's fields (not yet the foreign keys).
-void ReadListing(const Json::Value& body, bool partial, FieldErrors* errors, ListingWrite* out) {
-  for (const Column& c : kColumns) {
-    bool required = c.required && !partial;
-    switch (c.kind) {
-      case Column::kText: {
-        std::string v;
-        bool blank_ok = std::string(c.field) == "detail";
-        if (blank_ok && body.isMember(c.field) && body[c.field].isString() && body[c.field].asString().empty()) {
-          out->values.emplace_back(&c, Param(std::string()));
-        } else if (ReadString(body, c.field, required, c.max_length, errors, &v)) {
-          out->values.emplace_back(&c, Param(v));
-        }
-        break;
-      }
-      case Column::kInt: {
-        int64_t v = 0;
-        if (ReadInt(body, c.field, required, kInt32Min, kInt32Max, errors, &v)) {
-          out->values.emplace_back(&c, Param(static_cast<long long>(v)));
-        }
-        break;
-      }
-      case Column::kBool: {
-        bool v = false;
-        if (ReadBool(body, c.field, false, errors, &v)) out->values.emplace_back(&c, Param(v ? 1 : 0));
-        break;
-      }
-      case Column::kKey: {
-        if (!c.required && body.isMember(c.field) && body[c.field].isNull()) {
-          out->values.emplace_back(&c, Param::Null());
-          break;
-        }
-        int64_t v = 0;
-        if (ReadInt(body, c.field, required, kInt32Min, kInt32Max, errors, &v)) {
-          out->values.emplace_back(&c, Param(static_cast<long long>(v)));
-          out->raw_keys[c.field] = body[c.field].isString() ? body[c.field].asString() : std::to_string(v);
-        }
-        break;
-      }
-    }
+// `tags`: a list of tag ids (a form sends the field once per id).
+void ReadTags(const Json::Value& body, FieldErrors* errors, WriteExtras* extras) {
+  if (!body.isMember("tags")) return;
+  const Json::Value& t = body["tags"];
+  if (!t.isArray()) {
+    errors->Add("tags", Msg::kNotAList, t.isString() ? "str" : "dict");
+    return;
   }
-  if (body.isMember("tags")) {
-    const Json::Value& t = body["tags"];
-    if (!t.isArray()) {
-      errors->Add("tags", "期望为一个包含物件的列表，得到的类型是“" + std::string(t.isString() ? "str" : "dict") + "”。");
+  std::vector<int64_t> ids;
+  for (const Json::Value& item : t) {
+    int64_t id = 0;
+    FieldErrors one;
+    Json::Value wrapper(Json::objectValue);
+    wrapper["v"] = item;
+    if (ReadInt(wrapper, "v", true, kInt32Min, kInt32Max, &one, &id)) {
+      ids.push_back(id);
     } else {
-      std::vector<int64_t> ids;
-      for (const Json::Value& item : t) {
-        int64_t id = 0;
-        FieldErrors one;
-        Json::Value wrapper(Json::objectValue);
-        wrapper["v"] = item;
-        if (ReadInt(wrapper, "v", true, kInt32Min, kInt32Max, &one, &id)) {
-          ids.push_back(id);
-        } else {
-          errors->Add("tags", Message(Msg::kNoSuchPrimaryKey, item.isString() ? item.asString() : item.toStyledString().substr(0, 40)));
-        }
-      }
-      out->tags = ids;
+      errors->Add("tags", Msg::kNoSuchPrimaryKey,
+                  item.isString() ? item.asString() : item.toStyledString().substr(0, 40));
     }
   }
+  extras->ids = ids;
 }
 
-// Checks foreign keys inside the transaction; adds 无效主键 errors.
-Status CheckKeys(Db& tx, const ListingWrite& w, FieldErrors* errors) {
-  for (const auto& [column, value] : w.values) {
-    if (column->kind != Column::kKey || value.type() == Param::Type::kNull) continue;
+Status CheckTags(Db& tx, const WriteExtras& extras, FieldErrors* errors) {
+  if (!extras.ids) return Status::Ok();
+  for (int64_t id : *extras.ids) {
     Rows rows;
-    Status s = tx.Query(std::string("SELECT 1 FROM ") + column->table + " WHERE " + column->key + " = ?", {value}, &rows);
+    Status s = tx.Query("SELECT 1 FROM tb_tag WHERE tagid = ?", {Param(static_cast<long long>(id))}, &rows);
     if (!s.ok()) return s;
-    if (rows.empty()) errors->Add(column->field, Message(Msg::kNoSuchPrimaryKey, w.raw_keys.at(column->field)));
-  }
-  if (w.tags) {
-    for (int64_t id : *w.tags) {
-      Rows rows;
-      Status s = tx.Query("SELECT 1 FROM tb_tag WHERE tagid = ?", {Param(static_cast<long long>(id))}, &rows);
-      if (!s.ok()) return s;
-      if (rows.empty()) errors->Add("tags", Message(Msg::kNoSuchPrimaryKey, std::to_string(id)));
-    }
+    if (rows.empty()) errors->Add("tags", Msg::kNoSuchPrimaryKey, std::to_string(id));
   }
   return Status::Ok();
 }
 
-Status ReplaceTags(Db& tx, int64_t id, const std::vector<int64_t>& tags) {
+Status ReplaceTags(Db& tx, int64_t id, const WriteExtras& extras) {
+  if (!extras.ids) return Status::Ok();
   Status s = tx.Execute("DELETE FROM tb_house_tag WHERE houseid = ?", {Param(static_cast<long long>(id))});
-  for (int64_t tag : tags) {
+  for (int64_t tag : *extras.ids) {
     if (!s.ok()) return s;
     s = tx.Execute("INSERT IGNORE INTO tb_house_tag (houseid, tagid) VALUES (?, ?)",
                    {Param(static_cast<long long>(id)), Param(static_cast<long long>(tag))});
@@ -537,104 +429,63 @@ Status ReplaceTags(Db& tx, int64_t id, const std::vector<int64_t>& tags) {
   return s;
 }
 
-const Status kRefused = Status::InvalidArgument("refused");  // rolls a write back after field errors
-
-Response SaveListing(Context& ctx, const Request& req, int64_t id /* 0: create */) {
-  Json::Value body;
-  if (std::optional<Response> bad = ParseBody(req, &body, {"tags"})) return *bad;
-  FieldErrors errors;
-  ListingWrite w;
-  ReadListing(body, req.method == "PATCH", &errors, &w);
-  if (!errors.empty()) return errors.ToResponse();
-  Db db(ctx.services->db());
-  std::string after;
-  bool refused = false;
-  Status s = db.Transaction([&](Db& tx) {
-    std::optional<std::string> before;
-    if (id != 0) {
-      std::string current;
-      Status st = DetailJson(tx, id, &current);
-      if (!st.ok()) return st;
-      before = current;
-    }
-    Status st = CheckKeys(tx, w, &errors);
-    if (!st.ok()) return st;
-    if (!errors.empty()) {
-      refused = true;
-      return kRefused;
-    }
-    std::vector<Param> params;
-    std::string sql;
-    if (id == 0) {
-      std::string columns = "pubdate, userid", marks = "CURDATE(), ?";
-      params.emplace_back(static_cast<long long>(req.userid));
-      for (const auto& [column, value] : w.values) {
-        columns += std::string(", ") + column->column;
-        marks += ", ?";
-        params.push_back(value);
-      }
-      sql = "INSERT INTO tb_house_info (" + columns + ") VALUES (" + marks + ")";
-      uint64_t new_id = 0;
-      st = tx.Execute(sql, params, nullptr, &new_id);
-      if (!st.ok()) return st;
-      id = static_cast<int64_t>(new_id);
-    } else if (!w.values.empty()) {
-      sql = "UPDATE tb_house_info SET ";
-      for (size_t i = 0; i < w.values.size(); ++i) {
-        sql += (i ? ", " : "") + std::string(w.values[i].first->column) + " = ?";
-        params.push_back(w.values[i].second);
-      }
-      sql += " WHERE houseid = ?";
-      params.emplace_back(static_cast<long long>(id));
-      st = tx.Execute(sql, params);
-      if (!st.ok()) return st;
-    }
-    if (w.tags) {
-      st = ReplaceTags(tx, id, *w.tags);
-      if (!st.ok()) return st;
-    }
-    st = DetailJson(tx, id, &after);
-    if (!st.ok()) return st;
-    return WriteAudit(tx, req, "tb_house_info", std::to_string(id), before, after);
-  });
-  if (refused) return errors.ToResponse();
-  if (!s.ok()) return LoggedError(s, req);
-  BumpGeneration(ctx.services->memcached(), ctx.services->cache_prefix(), "listings", req.request_id);
-  return Response::Json(req.method == "POST" ? 201 : 200, after);
+// A listing's tags, photo rows and browsing records go with it; the audit
+// row keeps the listing (tags and photos included) as it was.
+Status DeleteDependents(Db& tx, const Request&, int64_t id) {
+  for (const char* sql : {"DELETE FROM tb_house_tag WHERE houseid = ?", "DELETE FROM tb_house_photo WHERE houseid = ?",
+                          "DELETE FROM tb_record WHERE houseid = ?"}) {
+    Status s = tx.Execute(sql, {Param(static_cast<long long>(id))});
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
-Response CreateHouse(Context& ctx, const Request& req, const PathParams&) { return SaveListing(ctx, req, 0); }
-
-Response UpdateHouse(Context& ctx, const Request& req, const PathParams& params) {
-  int64_t id = 0;
-  if (!params.GetId("id", &id) || id > kInt32Max) return ErrorResponse(Status::NotFound("listing"));
-  return SaveListing(ctx, req, id);
+// Writes answer, and the audit trail records, the whole detail.
+Status WrittenDetail(Db& tx, const Resource&, int64_t id, const Record&, std::string* out) {
+  return DetailJson(tx, id, out);
 }
 
-Response DeleteHouse(Context& ctx, const Request& req, const PathParams& params) {
-  int64_t id = 0;
-  if (!params.GetId("id", &id) || id > kInt32Max) return ErrorResponse(Status::NotFound("listing"));
-  Db db(ctx.services->db());
-  Status s = db.Transaction([&](Db& tx) {
-    std::string before;
-    Status st = DetailJson(tx, id, &before);
-    if (!st.ok()) return st;
-    // A listing's tags, photo rows and browsing records go with it; the
-    // audit row keeps the listing (tags and photos included) as it was.
-    for (const char* sql : {"DELETE FROM tb_house_tag WHERE houseid = ?", "DELETE FROM tb_house_photo WHERE houseid = ?",
-                            "DELETE FROM tb_record WHERE houseid = ?", "DELETE FROM tb_house_info WHERE houseid = ?"}) {
-      st = tx.Execute(sql, {Param(static_cast<long long>(id))});
-      if (!st.ok()) return st;
-    }
-    return WriteAudit(tx, req, "tb_house_info", std::to_string(id), before, std::nullopt);
-  });
-  if (!s.ok()) return LoggedError(s, req);
-  BumpGeneration(ctx.services->memcached(), ctx.services->cache_prefix(), "listings", req.request_id);
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
-}
+// Every column a write takes, in the serializer's order. Foreign keys are
+// checked once every field passed (field errors first), then each by its key.
+const Resource kListings = {
+    .name = "listings",
+    .table = "tb_house_info",
+    .noun = "listing",
+    .fields = {{"houseid", "houseid", FieldType::kInt, kPrimaryKey},
+               {"title", "title", FieldType::kText, kRequired, 50},
+               {"area", "area", FieldType::kInt, kRequired},
+               {"floor", "floor", FieldType::kInt, kRequired},
+               {"totalfloor", "totalfloor", FieldType::kInt, kRequired},
+               {"direction", "direction", FieldType::kText, kRequired, 10},
+               {"price", "price", FieldType::kInt, kRequired},
+               {"priceunit", "priceunit", FieldType::kText, kRequired, 10},
+               {"detail", "detail", FieldType::kText, kBlankable, 511},
+               {"mainphoto", "mainphoto", FieldType::kText, kRequired, 255},
+               {"street", "street", FieldType::kText, kRequired, 255},
+               {"hassubway", "hassubway", FieldType::kBool},
+               {"isshared", "isshared", FieldType::kBool},
+               {"hasagentfees", "hasagentfees", FieldType::kBool},
+               {"type", "typeid", FieldType::kKey, kRequired, 0, "tb_house_type", "typeid"},
+               {"district_level2", "distid2", FieldType::kKey, kRequired, 0, "tb_district", "distid"},
+               {"district_level3", "distid3", FieldType::kKey, kRequired, 0, "tb_district", "distid"},
+               {"estate", "estateid", FieldType::kKey, kNullable, 0, "tb_estate", "estateid"},
+               {"agent", "agentid", FieldType::kKey, kNullable, 0, "tb_agent", "agentid"}},
+    // Listing pages show agents', estates', tags' and house types' rows too:
+    // a write to any of them must reach cached listing pages at once.
+    .shown = kShownResources,
+    .detail_ttl = kDetailTtl,
+    .keys_after_fields = true,
+    .list_body_fields = {"tags"},
+    .insert_extras = {{"pubdate", "CURDATE()"}, {"userid", "?"}},
+    .hooks = {.detail = DetailJson,
+              .written = WrittenDetail,
+              .read_extras = ReadTags,
+              .check_extras = CheckTags,
+              .after_save = ReplaceTags,
+              .before_delete = DeleteDependents},
+};
+
+using Listing = ResourceRoutes<Context, kListings>;
 
 // ---- Photos -----------------------------------------------------------------------
 
@@ -677,28 +528,22 @@ struct Upload {
   bool created = false;
 };
 
-// Reads the image in `field`: nullopt with *upload set, or the answer.
-// `missing` answers a missing or oversized file (the two routes differ).
-std::optional<Response> ReadImage(Context& ctx, const Request& req, const char* field,
-                                  const std::function<Response()>& missing, Upload* upload) {
-  if (req.body.empty()) return missing();
-  if (!IsMultipartFormData(req.content_type)) return Response::Detail(415, Message(Msg::kUnsupportedMedia, req.content_type));
+// Reads the image in `field` and stores it: OK with *upload set, or the
+// refusal. `missing` is the refusal for a missing or oversized file (the two
+// routes word it differently).
+Status ReadImage(Context& ctx, const Request& req, const char* field, const Status& missing, Upload* upload) {
+  if (req.body.empty()) return missing;
+  if (!IsMultipartFormData(req.content_type)) return Status::UnsupportedMedia(req.content_type);
   std::vector<MultipartPart> parts;
   Status s = ParseMultipart(req.content_type, req.body, MultipartLimits{}, &parts);
-  if (!s.ok()) return Response::Detail(400, "Multipart form parse error - " + s.message());
+  if (!s.ok()) return Status::BadRequest(Msg::kMultipartParseError, s.message());
   const MultipartPart* part = FindPart(parts, field);
-  if (part == nullptr || !part->filename || part->data.empty() || part->data.size() > kMaxPhotoBytes) return missing();
+  if (part == nullptr || !part->filename || part->data.empty() || part->data.size() > kMaxPhotoBytes) return missing;
   ImageType type = SniffImage(part->data);
-  if (type == ImageType::kNone) {
-    FieldErrors e;
-    e.Add(field, "上传一个有效的图片。您所上传的文件不是图片或者是已损坏的图片。");
-    return e.ToResponse();
-  }
+  if (type == ImageType::kNone) return Status::InvalidField(field, Msg::kNotAnImage);
   upload->file = Md5Hex(part->data) + ImageExtension(type);
   upload->url = "/media/images/" + upload->file;
-  s = StoreFile(ctx.media_root, upload->file, part->data, &upload->created);
-  if (!s.ok()) return LoggedError(s, req);
-  return std::nullopt;
+  return StoreFile(ctx.media_root, upload->file, part->data, &upload->created);
 }
 
 void Discard(Context& ctx, const Upload& upload) {
@@ -711,6 +556,24 @@ std::string PhotoJson(int64_t id, const std::string& path) {
   return w.Take();
 }
 
+// Inserts the photo row of `upload` (for listing `house`, or none) with its
+// audit record; on failure the file this request added goes.
+Status SavePhoto(Context& ctx, const Request& req, const Upload& upload, int64_t house, int64_t* id) {
+  Db db(ctx.services->db());
+  uint64_t new_id = 0;
+  Status s = db.Transaction([&](Db& tx) {
+    Status st = tx.Execute("INSERT INTO tb_house_photo (houseid, path, ismain) VALUES (?, ?, 0)",
+                           {house == 0 ? Param::Null() : Param(static_cast<long long>(house)), Param(upload.url)},
+                           nullptr, &new_id);
+    if (!st.ok()) return st;
+    return WriteAudit(tx, req, "tb_house_photo", std::to_string(new_id), std::nullopt,
+                      PhotoJson(static_cast<int64_t>(new_id), upload.url));
+  });
+  if (!s.ok()) Discard(ctx, upload);
+  *id = static_cast<int64_t>(new_id);
+  return s;
+}
+
 // POST /api/photos/: as the old site, failures of the file itself answer 200
 // with code 300002.
 Response UploadPhoto(Context& ctx, const Request& req, const PathParams&) {
@@ -718,63 +581,38 @@ Response UploadPhoto(Context& ctx, const Request& req, const PathParams&) {
   bool allowed = false;
   Status s = ctx.services->privileges()->Allowed(req.userid, "POST", "/api/houseinfos/", &allowed);
   if (!s.ok()) return LoggedError(s, req);
-  if (!allowed) return Response::Detail(403, Message(Msg::kPermissionDenied));
+  if (!allowed) return ErrorResponse(Status::PermissionDenied("may not publish listings"));
   Upload upload;
-  auto missing = [] {
-    return Response::Json(200, "{\"code\":300002,\"message\":\"未指定上传文件或文件大小超过2621440字节\"}");
-  };
-  if (std::optional<Response> answer = ReadImage(ctx, req, "mainphoto", missing, &upload)) return *answer;
-  uint64_t id = 0;
-  Db db(ctx.services->db());
-  s = db.Transaction([&](Db& tx) {
-    Status st = tx.Execute("INSERT INTO tb_house_photo (houseid, path, ismain) VALUES (NULL, ?, 0)", {Param(upload.url)},
-                           nullptr, &id);
-    if (!st.ok()) return st;
-    return WriteAudit(tx, req, "tb_house_photo", std::to_string(id), std::nullopt,
-                      PhotoJson(static_cast<int64_t>(id), upload.url));
-  });
-  if (!s.ok()) {
-    Discard(ctx, upload);
-    return LoggedError(s, req);
-  }
+  Status missing = Status::Refused(300002, Msg::kUploadMissing, std::to_string(kMaxPhotoBytes));
+  int64_t id = 0;
+  s = ReadImage(ctx, req, "mainphoto", missing, &upload);
+  if (s.ok()) s = SavePhoto(ctx, req, upload, 0, &id);
+  if (!s.ok()) return LoggedError(s, req);
   JsonWriter w;
-  w.BeginObject().Key("code").Int(300001).Key("message").String("文件上传成功").Key("photoid").Int(static_cast<int64_t>(id));
+  w.BeginObject().Key("code").Int(300001).Key("message").String(Message(Msg::kUploadDone)).Key("photoid").Int(id);
   w.Key("url").String(upload.url).EndObject();
   return Response::Json(200, w.Take());
 }
 
 Response AddHousePhoto(Context& ctx, const Request& req, const PathParams& params) {
   int64_t house = 0;
-  if (!params.GetId("id", &house) || house > kInt32Max) return ErrorResponse(Status::NotFound("listing"));
+  if (!RowId(params, "id", &house)) return ErrorResponse(Status::NotFound("listing"));
   Db db(ctx.services->db());
   Status s = ListingExists(db, house);
   if (!s.ok()) return LoggedError(s, req);
   Upload upload;
-  auto missing = [] {
-    FieldErrors e;
-    e.Add("photo", "没有提交任何文件。或者文件超过2621440字节。");
-    return e.ToResponse();
-  };
-  if (std::optional<Response> answer = ReadImage(ctx, req, "photo", missing, &upload)) return *answer;
-  uint64_t id = 0;
-  s = db.Transaction([&](Db& tx) {
-    Status st = tx.Execute("INSERT INTO tb_house_photo (houseid, path, ismain) VALUES (?, ?, 0)",
-                           {Param(static_cast<long long>(house)), Param(upload.url)}, nullptr, &id);
-    if (!st.ok()) return st;
-    return WriteAudit(tx, req, "tb_house_photo", std::to_string(id), std::nullopt,
-                      PhotoJson(static_cast<int64_t>(id), upload.url));
-  });
-  if (!s.ok()) {
-    Discard(ctx, upload);
-    return LoggedError(s, req);
-  }
-  BumpGeneration(ctx.services->memcached(), ctx.services->cache_prefix(), "listings", req.request_id);
-  return Response::Json(201, PhotoJson(static_cast<int64_t>(id), upload.url));
+  Status missing = Status::InvalidField("photo", Msg::kNoFileSubmitted, std::to_string(kMaxPhotoBytes));
+  int64_t id = 0;
+  s = ReadImage(ctx, req, "photo", missing, &upload);
+  if (s.ok()) s = SavePhoto(ctx, req, upload, house, &id);
+  if (!s.ok()) return LoggedError(s, req);
+  MarkWritten(ctx.services, req, "listings");
+  return Response::Json(201, PhotoJson(id, upload.url));
 }
 
 Response RemoveHousePhoto(Context& ctx, const Request& req, const PathParams& params) {
   int64_t house = 0, photo = 0;
-  if (!params.GetId("id", &house) || !params.GetId("photoid", &photo) || house > kInt32Max || photo > kInt32Max) {
+  if (!RowId(params, "id", &house) || !RowId(params, "photoid", &photo)) {
     return ErrorResponse(Status::NotFound("photo"));
   }
   Db db(ctx.services->db());
@@ -791,28 +629,22 @@ Response RemoveHousePhoto(Context& ctx, const Request& req, const PathParams& pa
     return WriteAudit(tx, req, "tb_house_photo", std::to_string(photo), PhotoJson(photo, rows[0].Str(0)), std::nullopt);
   });
   if (!s.ok()) return LoggedError(s, req);
-  BumpGeneration(ctx.services->memcached(), ctx.services->cache_prefix(), "listings", req.request_id);
-  Response r;
-  r.status = 204;
-  r.content_type.clear();
-  return r;
+  MarkWritten(ctx.services, req, "listings");
+  return NoContent();
 }
-
 }  // namespace
 
 const Router<Context>& Routes() {
-  static const Router<Context> router({
-      {"GET", "/api/houseinfos/", ListHouses, Access::kPublic},
-      {"POST", "/api/houseinfos/", CreateHouse, Access::kPrivileged},
-      {"GET", "/api/houseinfos/{id}/", GetHouse, Access::kPublic},
-      {"PUT", "/api/houseinfos/{id}/", UpdateHouse, Access::kPrivileged},
-      {"PATCH", "/api/houseinfos/{id}/", UpdateHouse, Access::kPrivileged},
-      {"DELETE", "/api/houseinfos/{id}/", DeleteHouse, Access::kPrivileged},
-      {"GET", "/api/houseinfos/{id}/photos/", ListPhotos, Access::kPublic},
-      {"POST", "/api/houseinfos/{id}/photos/", AddHousePhoto, Access::kPrivileged},
-      {"DELETE", "/api/houseinfos/{id}/photos/{photoid}/", RemoveHousePhoto, Access::kPrivileged},
-      {"POST", "/api/photos/", UploadPhoto, Access::kSignedIn},
-  });
+  static const Router<Context> router([] {
+    std::vector<Router<Context>::Route> routes;
+    // The list is the search (below), not the generic list.
+    Listing::AddTo(&routes, "/api/houseinfos/", "/api/houseinfos/{id}/", Access::kPublic, ListHouses);
+    routes.push_back({"GET", "/api/houseinfos/{id}/photos/", ListPhotos, Access::kPublic});
+    routes.push_back({"POST", "/api/houseinfos/{id}/photos/", AddHousePhoto, Access::kPrivileged});
+    routes.push_back({"DELETE", "/api/houseinfos/{id}/photos/{photoid}/", RemoveHousePhoto, Access::kPrivileged});
+    routes.push_back({"POST", "/api/photos/", UploadPhoto, Access::kSignedIn});
+    return routes;
+  }());
   return router;
 }
 

@@ -183,21 +183,20 @@ Response HandleOne(RequestHandler* handler, const AppSettings& settings,
   if (req->request_id.empty()) req->request_id = NewRequestId();
   Response resp;
   if (!s.ok()) {
-    resp = s.code() == Status::Code::kTooLarge ? Response::Detail(414, Message(Msg::kUriTooLong))
-                                               : Response::Detail(400, Message(Msg::kBadEncoding));
+    resp = ErrorResponse(s.code() == Status::Code::kTooLarge ? Status::UriTooLong() : Status::BadRequest(Msg::kBadEncoding));
   } else if (static_cast<size_t>(req->content_length) > settings.limits.max_body_bytes ||
              body.size() > settings.limits.max_body_bytes) {
-    resp = Response::Detail(413, Message(Msg::kBodyTooLarge, std::to_string(settings.limits.max_body_bytes)));
+    resp = ErrorResponse(Status::TooLarge("body too large").Tell(Msg::kBodyTooLarge, std::to_string(settings.limits.max_body_bytes)));
   } else {
     req->body = std::move(body);
     try {
       resp = handler->Handle(*req);
     } catch (const std::exception& e) {
       LogError(req->request_id, std::string("handler threw: ") + e.what());
-      resp = Response::Detail(500, Message(Msg::kInternal));
+      resp = ErrorResponse(Status::Internal("handler threw"));
     } catch (...) {
       LogError(req->request_id, "handler threw a non-standard exception");
-      resp = Response::Detail(500, Message(Msg::kInternal));
+      resp = ErrorResponse(Status::Internal("handler threw"));
     }
   }
   resp.SetHeader("X-Request-Id", req->request_id);

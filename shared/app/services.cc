@@ -86,10 +86,10 @@ std::optional<Response> ThreadServices::Admit(Request* req, Access access) {
     if (s.ok()) {
       req->userid = userid;
     } else if (access != Access::kPublic) {
-      return Response::Detail(403, Message(Msg::kTokenInvalid));
+      return ErrorResponse(Status::Unauthenticated("token refused"));
     }
   } else if (access != Access::kPublic) {
-    return Response::Detail(403, Message(Msg::kTokenMissing));
+    return ErrorResponse(Status::Unauthenticated("no token").Tell(Msg::kTokenMissing));
   }
   if (access == Access::kPrivileged) {
     bool allowed = false;
@@ -98,7 +98,7 @@ std::optional<Response> ThreadServices::Admit(Request* req, Access access) {
       LogError(req->request_id, "privileges: " + s.ToString());
       return ErrorResponse(s);
     }
-    if (!allowed) return Response::Detail(403, Message(Msg::kPermissionDenied));
+    if (!allowed) return ErrorResponse(Status::PermissionDenied("no privilege"));
   }
   int retry_after = 0;
   std::optional<int64_t> user;

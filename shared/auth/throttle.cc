@@ -302,9 +302,7 @@ bool Throttle::AllowIdentity(const char* scope, const std::string& ident, const 
 
 Response ThrottledResponse(int retry_after_seconds) {
   std::string seconds = std::to_string(std::max(1, retry_after_seconds));
-  Response r = Response::Detail(429, Message(Msg::kThrottled, seconds));
-  r.SetHeader("Retry-After", seconds);
-  return r;
+  return ErrorResponse(Status::Throttled(std::max(1, retry_after_seconds)));
 }
 
 }  // namespace zf

@@ -91,7 +91,7 @@ Status TokenCodec::Verify(const std::string& token, time_t now, int64_t* userid,
   Json::CharReaderBuilder builder;
   std::string errors;
   std::istringstream in(data.get());
-  if (!Json::parseFromStream(builder, in, &value, &errors) || !value.isObject() || !value["userid"].isIntegral() ||
+  if (!Json::parseFromStream(builder, in, &value, &errors) || !value.isObject() || !value["userid"].isInt64() ||
       value["userid"].asInt64() <= 0) {
     return Status::Unauthenticated("token data has no user id");
   }

@@ -38,11 +38,11 @@ const char* PythonTypeName(const Json::Value& v) {
 
 }  // namespace
 
-std::optional<Response> ParseBody(const Request& req, Json::Value* out, const std::set<std::string>& list_fields) {
+Status ParseBody(const Request& req, Json::Value* out, const std::set<std::string>& list_fields) {
   *out = Json::Value(Json::objectValue);
-  if (req.body.empty()) return std::nullopt;
+  if (req.body.empty()) return Status::Ok();
   std::string media = MediaType(req.content_type);
-  if (!IsValidUtf8(req.body)) return Response::Detail(400, Message(Msg::kBadEncoding));
+  if (!IsValidUtf8(req.body)) return Status::BadRequest(Msg::kBadEncoding);
   if (media == "application/json") {
     Json::CharReaderBuilder builder;
     // Strict, as Python's json: no comments, no trailing commas, nothing after
@@ -62,19 +62,17 @@ std::optional<Response> ParseBody(const Request& req, Json::Value* out, const st
     }
     if (!parsed) {
       std::string reason = errors.substr(0, errors.find('\n'));
-      return Response::Detail(400, Message(Msg::kJsonParseError, reason.empty() ? "invalid JSON" : reason));
+      return Status::BadRequest(Msg::kJsonParseError, reason.empty() ? "invalid JSON" : reason);
     }
     if (!doc.isObject()) {
-      FieldErrors e;
-      e.Add("non_field_errors", std::string("无效数据。期待为字典类型，得到的是 ") + PythonTypeName(doc) + " 。");
-      return e.ToResponse();
+      return Status::InvalidField("non_field_errors", Msg::kNotADict, PythonTypeName(doc));
     }
     *out = std::move(doc);
-    return std::nullopt;
+    return Status::Ok();
   }
   if (media == "application/x-www-form-urlencoded") {
     Query form;
-    if (!ParseQueryString(req.body, &form).ok()) return Response::Detail(400, Message(Msg::kBadEncoding));
+    if (!ParseQueryString(req.body, &form).ok()) return Status::BadRequest(Msg::kBadEncoding);
     for (const auto& [name, value] : form.items) {
       if (list_fields.count(name) != 0) {
         if (!(*out)[name].isArray()) (*out)[name] = Json::Value(Json::arrayValue);
@@ -83,7 +81,7 @@ std::optional<Response> ParseBody(const Request& req, Json::Value* out, const st
         (*out)[name] = value;
       }
     }
-    return std::nullopt;
+    return Status::Ok();
   }
   if (IsMultipartFormData(req.content_type)) {
     // DRF's MultiPartParser: the text fields become the body; files are read
@@ -91,39 +89,10 @@ std::optional<Response> ParseBody(const Request& req, Json::Value* out, const st
     std::vector<MultipartPart> parts;
     Status s = ParseMultipart(req.content_type, req.body, MultipartLimits{}, &parts);
     if (s.ok()) s = MultipartFields(parts, out, list_fields);
-    if (!s.ok()) return Response::Detail(400, "Multipart form parse error - " + s.message());
-    return std::nullopt;
+    if (!s.ok()) return Status::BadRequest(Msg::kMultipartParseError, s.message());
+    return Status::Ok();
   }
-  return Response::Detail(415, Message(Msg::kUnsupportedMedia, req.content_type));
-}
-
-void FieldErrors::Add(const std::string& field, const std::string& message) {
-  for (auto& e : errors_) {
-    if (e.first == field) {
-      e.second.push_back(message);
-      return;
-    }
-  }
-  errors_.push_back({field, {message}});
-}
-
-bool FieldErrors::Has(const std::string& field) const {
-  for (const auto& e : errors_) {
-    if (e.first == field) return true;
-  }
-  return false;
-}
-
-Response FieldErrors::ToResponse() const {
-  JsonWriter w;
-  w.BeginObject();
-  for (const auto& [field, messages] : errors_) {
-    w.Key(field).BeginArray();
-    for (const std::string& m : messages) w.String(m);
-    w.EndArray();
-  }
-  w.EndObject();
-  return Response::Json(400, w.Take());
+  return Status::UnsupportedMedia(req.content_type);
 }
 
 size_t Utf8Length(const std::string& s) {
@@ -137,12 +106,12 @@ size_t Utf8Length(const std::string& s) {
 bool ReadString(const Json::Value& body, const std::string& field, bool required, size_t max_length,
                 FieldErrors* errors, std::string* out, bool trim) {
   if (!body.isMember(field)) {
-    if (required) errors->Add(field, Message(Msg::kFieldRequired));
+    if (required) errors->Add(field, Msg::kFieldRequired);
     return false;
   }
   const Json::Value& v = body[field];
   if (v.isNull()) {
-    errors->Add(field, "该字段不能为 null。");
+    errors->Add(field, Msg::kFieldNull);
     return false;
   }
   std::string s;
@@ -151,7 +120,7 @@ bool ReadString(const Json::Value& body, const std::string& field, bool required
   } else if (v.isIntegral() || v.isDouble() || v.isBool()) {
     s = v.isBool() ? (v.asBool() ? "True" : "False") : v.asString();  // CharField: str(value)
   } else {
-    errors->Add(field, "不是有效的字符串。");
+    errors->Add(field, Msg::kNotAString);
     return false;
   }
   // CharField trims whitespace before validating.
@@ -161,11 +130,11 @@ bool ReadString(const Json::Value& body, const std::string& field, bool required
     s = b == std::string::npos ? "" : s.substr(b, e - b + 1);
   }
   if (s.empty()) {
-    errors->Add(field, "该字段不能为空。");
+    errors->Add(field, Msg::kFieldBlank);
     return false;
   }
   if (max_length > 0 && Utf8Length(s) > max_length) {
-    errors->Add(field, Message(Msg::kStringTooLong, std::to_string(max_length)));
+    errors->Add(field, Msg::kStringTooLong, std::to_string(max_length));
     return false;
   }
   *out = std::move(s);
@@ -175,12 +144,12 @@ bool ReadString(const Json::Value& body, const std::string& field, bool required
 bool ReadInt(const Json::Value& body, const std::string& field, bool required, int64_t min, int64_t max,
              FieldErrors* errors, int64_t* out) {
   if (!body.isMember(field)) {
-    if (required) errors->Add(field, Message(Msg::kFieldRequired));
+    if (required) errors->Add(field, Msg::kFieldRequired);
     return false;
   }
   const Json::Value& v = body[field];
   if (v.isNull()) {
-    errors->Add(field, "该字段不能为 null。");
+    errors->Add(field, Msg::kFieldNull);
     return false;
   }
   bool ok = false;
@@ -195,8 +164,10 @@ bool ReadInt(const Json::Value& body, const std::string& field, bool required, i
     ok = true;
   } else if (v.isDouble()) {
     double d = v.asDouble();
-    ok = std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18;
-    if (ok) n = static_cast<int64_t>(d);
+    ok = std::isfinite(d) && std::floor(d) == d;
+    // An integral value past int64 is still an integer: the range check answers.
+    if (ok) n = d >= 9.2e18 ? std::numeric_limits<int64_t>::max() : d <= -9.2e18 ? std::numeric_limits<int64_t>::min()
+                                                                                : static_cast<int64_t>(d);
   } else if (v.isString()) {
     std::string t = v.asString();
     if (t.size() <= 1000) {
@@ -217,15 +188,15 @@ bool ReadInt(const Json::Value& body, const std::string& field, bool required, i
     }
   }
   if (!ok) {
-    errors->Add(field, Message(Msg::kNotAnInteger));
+    errors->Add(field, Msg::kNotAnInteger);
     return false;
   }
   if (n < min) {
-    errors->Add(field, "确保该值大于或者等于" + std::to_string(min) + "。");
+    errors->Add(field, Msg::kMinValue, std::to_string(min));
     return false;
   }
   if (n > max) {
-    errors->Add(field, "确保该值小于或者等于" + std::to_string(max) + "。");
+    errors->Add(field, Msg::kMaxValue, std::to_string(max));
     return false;
   }
   *out = n;
@@ -234,7 +205,7 @@ bool ReadInt(const Json::Value& body, const std::string& field, bool required, i
 
 bool ReadBool(const Json::Value& body, const std::string& field, bool required, FieldErrors* errors, bool* out) {
   if (!body.isMember(field)) {
-    if (required) errors->Add(field, Message(Msg::kFieldRequired));
+    if (required) errors->Add(field, Msg::kFieldRequired);
     return false;
   }
   const Json::Value& v = body[field];
@@ -242,7 +213,8 @@ bool ReadBool(const Json::Value& body, const std::string& field, bool required, 
     *out = v.asBool();
     return true;
   }
-  if (v.isIntegral() && (v.asInt64() == 0 || v.asInt64() == 1)) {
+  // isInt64 first: asInt64 throws for 1e19 or 18446744073709551615.
+  if (v.isInt64() && (v.asInt64() == 0 || v.asInt64() == 1)) {
     *out = v.asInt64() == 1;
     return true;
   }
@@ -258,7 +230,7 @@ bool ReadBool(const Json::Value& body, const std::string& field, bool required, 
       return true;
     }
   }
-  errors->Add(field, "必须是有效的布尔值。");
+  errors->Add(field, Msg::kNotABoolean);
   return false;
 }
 

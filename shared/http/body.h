@@ -20,26 +20,13 @@
 #include <utility>
 #include <vector>
 
+#include "base/field_errors.h"
 #include "http/http.h"
 
 namespace zf {
 
-// nullopt and *out filled on success; else the answer to send.
-std::optional<Response> ParseBody(const Request& req, Json::Value* out,
-                                  const std::set<std::string>& list_fields = {});
-
-// Field errors in the order they were found:
-// {"username":["该字段是必填项。"],"non_field_errors":[...]}.
-class FieldErrors {
- public:
-  void Add(const std::string& field, const std::string& message);
-  bool empty() const { return errors_.empty(); }
-  bool Has(const std::string& field) const;
-  Response ToResponse() const;  // 400
-
- private:
-  std::vector<std::pair<std::string, std::vector<std::string>>> errors_;
-};
+// OK and *out filled on success; else the refusal to answer (ErrorResponse).
+Status ParseBody(const Request& req, Json::Value* out, const std::set<std::string>& list_fields = {});
 
 // A string field as a DRF CharField reads it: absent -> "该字段是必填项。"
 // (when required), null -> "该字段不能为 null。", not a string/number ->
@@ -57,7 +44,9 @@ bool ReadString(const Json::Value& body, const std::string& field, bool required
 // integers, integral floats and strings of them ("7", "7.0") are accepted;
 // anything else -> "请填写合法的整数值。"; outside [min, max] -> Django's
 // "确保该值大于或者等于N。" / "确保该值小于或者等于N。". Same presence rules
-// as ReadString.
+// as ReadString. Numbers beyond any integer (1e19, 18446744073709551615)
+// answer the range message; -1e400 and other non-finite values are not
+// integers.
 bool ReadInt(const Json::Value& body, const std::string& field, bool required, int64_t min, int64_t max,
              FieldErrors* errors, int64_t* out);
 

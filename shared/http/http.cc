@@ -13,41 +13,6 @@ namespace zf {
 
 namespace {
 
-struct CatalogEntry {
-  const char* zh_hans;
-  const char* en;
-};
-
-// Indexed by Msg; keep in the enum's order.
-const CatalogEntry kCatalog[] = {
-    {"未找到。", "Not found."},
-    {"无效页面。", "Invalid page."},
-    {"方法 “{}” 不被允许。", "Method \"{}\" not allowed."},
-    {"服务暂时不可用，请稍后再试。", "Service temporarily unavailable, try again later."},
-    {"服务器出现了错误。", "A server error occurred."},
-    {"JSON parse error - {}", "JSON parse error - {}"},
-    {"不支持请求中的媒体类型 “{}”。", "Unsupported media type \"{}\" in request."},
-    {"请求体超过了 {} 字节的上限。", "Request body exceeds the limit of {} bytes."},
-    {"请求的 URI 过长。", "Request URI too long."},
-    {"请求参数不是有效的 UTF-8 编码。", "Request parameters are not valid UTF-8."},
-    {"请提供用户身份令牌", "请提供用户身份令牌"},
-    {"无效的令牌或令牌已过期", "无效的令牌或令牌已过期"},
-    {"您没有执行该操作的权限。", "You do not have permission to perform this action."},
-    {"请求超过了限速。 Expected available in {} seconds.", "Request was throttled. Expected available in {} seconds."},
-    {"该字段是必填项。", "This field is required."},
-    {"请填写合法的整数值。", "A valid integer is required."},
-    {"请确保这个字段不能超过 {} 个字符。", "Ensure this field has no more than {} characters."},
-    {"输入一个数字。", "Enter a number."},
-    {"无效主键 “{}” － 对象不存在。", "Invalid pk \"{}\" - object does not exist."},
-    {"该字段必须唯一。", "This field must be unique."},
-    {"选择一个有效的选项： 该选择不在可用的选项中。", "Select a valid choice. That choice is not one of the available choices."},
-    {"该对象仍被房源引用，不能删除。", "This object is still used by listings and cannot be deleted."},
-};
-static_assert(sizeof(kCatalog) / sizeof(kCatalog[0]) == static_cast<size_t>(Msg::kStillReferenced) + 1,
-              "kCatalog must list every Msg");
-
-bool g_english = false;
-
 const char* ReasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";
@@ -79,25 +44,6 @@ bool HasControl(std::string_view s) {
 }
 
 }  // namespace
-
-bool SetMessageLanguage(const std::string& language) {
-  if (language == "zh-hans") {
-    g_english = false;
-  } else if (language == "en") {
-    g_english = true;
-  } else {
-    return false;
-  }
-  return true;
-}
-
-std::string Message(Msg id, std::string_view arg) {
-  const CatalogEntry& e = kCatalog[static_cast<size_t>(id)];
-  std::string text = g_english ? e.en : e.zh_hans;
-  size_t at = text.find("{}");
-  if (at != std::string::npos) text.replace(at, 2, arg.data(), arg.size());
-  return text;
-}
 
 // ---- Request --------------------------------------------------------------
 
@@ -197,12 +143,49 @@ Response Response::Json(int status, std::string body) {
   return r;
 }
 
-Response Response::Detail(int status, std::string_view message) {
+namespace {
+
+Response DetailBody(int status, std::string_view message) {
   std::string body = "{\"detail\":";
   AppendJsonString(&body, message);
   body += "}";
-  return Json(status, std::move(body));
+  return Response::Json(status, std::move(body));
 }
+
+Response FieldErrorsBody(const FieldErrors& errors) {
+  JsonWriter w;
+  w.BeginObject();
+  for (const auto& [field, messages] : errors.entries()) {
+    w.Key(field).BeginArray();
+    for (const std::string& m : messages) w.String(m);
+    w.EndArray();
+  }
+  w.EndObject();
+  return Response::Json(400, w.Take());
+}
+
+// The code's own wording, when the producer named no message.
+Msg DefaultMessage(Status::Code code) {
+  switch (code) {
+    case Status::Code::kNotFound: return Msg::kNotFound;
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kConflict: return Msg::kDataConflict;
+    case Status::Code::kPermissionDenied: return Msg::kPermissionDenied;
+    case Status::Code::kUnauthenticated: return Msg::kTokenInvalid;
+    case Status::Code::kTooLarge: return Msg::kBodyTooLarge;
+    case Status::Code::kUnavailable:
+    case Status::Code::kAborted: return Msg::kUnavailable;
+    case Status::Code::kInvalidPage: return Msg::kInvalidPage;
+    case Status::Code::kStillReferenced: return Msg::kStillReferenced;
+    case Status::Code::kUnsupportedMedia: return Msg::kUnsupportedMedia;
+    case Status::Code::kMethodNotAllowed: return Msg::kMethodNotAllowed;
+    case Status::Code::kUriTooLong: return Msg::kUriTooLong;
+    case Status::Code::kThrottled: return Msg::kThrottled;
+    default: return Msg::kInternal;
+  }
+}
+
+}  // namespace
 
 int HttpStatusFor(const Status& s) {
   switch (s.code()) {
@@ -216,26 +199,31 @@ int HttpStatusFor(const Status& s) {
     case Status::Code::kUnavailable: return 503;
     case Status::Code::kInternal: return 500;
     case Status::Code::kAborted: return 503;
+    case Status::Code::kInvalidPage: return 404;
+    case Status::Code::kStillReferenced: return 400;
+    case Status::Code::kUnsupportedMedia: return 415;
+    case Status::Code::kMethodNotAllowed: return 405;
+    case Status::Code::kUriTooLong: return 414;
+    case Status::Code::kThrottled: return 429;
+    case Status::Code::kRefused: return 200;
   }
   return 500;
 }
 
 Response ErrorResponse(const Status& s) {
-  int http = HttpStatusFor(s);
-  switch (s.code()) {
-    case Status::Code::kNotFound: return Response::Detail(http, Message(Msg::kNotFound));
-    case Status::Code::kInvalidArgument:
-    case Status::Code::kConflict:
-      // The database's own text stays in the logs.
-      if (s.message().rfind("mysql", 0) == 0) return Response::Detail(http, "请求的数据与现有数据冲突。");
-      return Response::Detail(http, s.message());
-    case Status::Code::kPermissionDenied: return Response::Detail(http, Message(Msg::kPermissionDenied));
-    case Status::Code::kUnauthenticated: return Response::Detail(http, Message(Msg::kTokenInvalid));
-    case Status::Code::kTooLarge: return Response::Detail(http, s.message());
-    case Status::Code::kUnavailable:
-    case Status::Code::kAborted: return Response::Detail(http, Message(Msg::kUnavailable));
-    default: return Response::Detail(500, Message(Msg::kInternal));
+  if (const FieldErrors* fields = s.field_errors(); fields != nullptr && !fields->empty()) {
+    return FieldErrorsBody(*fields);
   }
+  const std::optional<Status::ClientMessage>& told = s.client_message();
+  std::string text = told ? Message(told->msg, told->arg) : Message(DefaultMessage(s.code()));
+  if (s.code() == Status::Code::kRefused) {
+    JsonWriter w;
+    w.BeginObject().Key("code").Int(s.app_code()).Key("message").String(text).EndObject();
+    return Response::Json(200, w.Take());
+  }
+  Response r = DetailBody(HttpStatusFor(s), text);
+  if (s.code() == Status::Code::kThrottled && told) r.SetHeader("Retry-After", told->arg);
+  return r;
 }
 
 std::string HttpDate(time_t t) {

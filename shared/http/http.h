@@ -16,42 +16,11 @@
 #include <utility>
 #include <vector>
 
+#include "base/messages.h"
 #include "base/query.h"
 #include "base/status.h"
 
 namespace zf {
-
-// ---- Messages -------------------------------------------------------------
-// The strings clients see, in DRF's zh-hans wording by default (section 1 of
-// the contract). `{}` marks where Message() puts its argument.
-enum class Msg {
-  kNotFound,            // 未找到。
-  kInvalidPage,         // 无效页面。
-  kMethodNotAllowed,    // 方法 “{}” 不被允许。
-  kUnavailable,         // database or directory down
-  kInternal,
-  kJsonParseError,      // JSON parse error - {}
-  kUnsupportedMedia,    // 不支持请求中的媒体类型 “{}”。
-  kBodyTooLarge,        // over {} bytes
-  kUriTooLong,
-  kBadEncoding,         // query or body not UTF-8
-  kTokenMissing,        // 请提供用户身份令牌
-  kTokenInvalid,        // 无效的令牌或令牌已过期
-  kPermissionDenied,    // 您没有执行该操作的权限。
-  kThrottled,           // 请求超过了限速。 Expected available in {} seconds.
-  kFieldRequired,       // 该字段是必填项。
-  kNotAnInteger,        // 请填写合法的整数值。
-  kStringTooLong,       // 请确保这个字段不能超过 {} 个字符。
-  kNotANumber,          // 输入一个数字。
-  kNoSuchPrimaryKey,    // 无效主键 “{}” － 对象不存在。
-  kNotUnique,           // 该字段必须唯一。
-  kInvalidChoice,       // 选择一个有效的选项： 该选择不在可用的选项中。
-  kStillReferenced,     // 该对象仍被房源引用，不能删除。 (a delete a foreign key refuses)
-};
-
-// Languages: "zh-hans" (default) and "en". Returns false for any other.
-bool SetMessageLanguage(const std::string& language);
-std::string Message(Msg id, std::string_view arg = {});
 
 // ---- Request --------------------------------------------------------------
 struct Request {
@@ -99,14 +68,19 @@ struct Response {
   const std::string* Header(std::string_view name) const;
 
   static Response Json(int status, std::string body);
-  // {"detail": message}
-  static Response Detail(int status, std::string_view message);
 };
 
-// The one place a Status becomes an HTTP answer:
-//   NotFound 404 未找到。 · InvalidArgument 400 (the Status message is the
-//   detail) · PermissionDenied 403 · Unauthenticated 403 (token invalid) ·
-//   Conflict 400 · TooLarge 413 · Unavailable 503 · Internal 500.
+// The one place a Status becomes an HTTP answer; no other code builds an
+// error body. The body is, in this order:
+//   field errors     400 {"field":["…"],…}
+//   a coded answer   200 {"code":N,"message":"…"} (Status::Refused)
+//   otherwise        {"detail":"…"}: the Status's client message, or the
+//                    code's own wording; never the Status's log message.
+// Statuses: NotFound 404 未找到。 · InvalidArgument, Conflict 400 ·
+// PermissionDenied 403 · Unauthenticated 403 (token invalid) · TooLarge 413 ·
+// Unavailable, Aborted 503 · Internal 500 · InvalidPage 404 无效页面。 ·
+// StillReferenced 400 · UnsupportedMedia 415 · MethodNotAllowed 405 ·
+// UriTooLong 414 · Throttled 429 (with Retry-After) · Refused 200.
 int HttpStatusFor(const Status& s);
 Response ErrorResponse(const Status& s);
 

@@ -77,7 +77,9 @@ BOOST_AUTO_TEST_CASE(maps_statuses_to_the_contract_answers) {
   BOOST_TEST(zf::ErrorResponse(Status::Internal("secret detail")).body.find("secret") == std::string::npos);
   BOOST_TEST(zf::ErrorResponse(Status::PermissionDenied("x")).body == "{\"detail\":\"您没有执行该操作的权限。\"}");
   BOOST_TEST(zf::ErrorResponse(Status::Unauthenticated("x")).body == "{\"detail\":\"无效的令牌或令牌已过期\"}");
-  BOOST_TEST(zf::ErrorResponse(Status::InvalidArgument("说明")).body == "{\"detail\":\"说明\"}");
+  BOOST_TEST(zf::ErrorResponse(Status::BadRequest(zf::Msg::kJsonParseError, "x")).body == "{\"detail\":\"JSON parse error - x\"}");
+  // A status's own message is for logs: a database's text never reaches a client.
+  BOOST_TEST(zf::ErrorResponse(Status::InvalidArgument("mysql: Cannot add or update a child row")).body.find("mysql") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(messages_and_dates) {

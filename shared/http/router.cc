@@ -93,7 +93,7 @@ RouteMatcher::Outcome RouteMatcher::Match(std::string_view method, std::string_v
 }
 
 Response MethodNotAllowed(std::string_view method, const std::string& allow) {
-  Response r = Response::Detail(405, Message(Msg::kMethodNotAllowed, method));
+  Response r = ErrorResponse(Status::MethodNotAllowed(std::string(method)));
   r.SetHeader("Allow", allow);
   return r;
 }

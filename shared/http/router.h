@@ -84,7 +84,7 @@ class Router {
 
   Response Dispatch(Context& ctx, Request&& req) const { return Dispatch(ctx, req); }
   Response Dispatch(Context& ctx, Request& req) const {
-    if (!req.path_ok) return Response::Detail(404, Message(Msg::kNotFound));
+    if (!req.path_ok) return ErrorResponse(Status::NotFound("path not UTF-8"));
     size_t index = 0;
     PathParams params;
     std::string allow;
@@ -117,7 +117,7 @@ class Router {
       case RouteMatcher::Outcome::kRedirectSlash: return RedirectWithSlash(req);
       case RouteMatcher::Outcome::kNotFound: break;
     }
-    return Response::Detail(404, Message(Msg::kNotFound));
+    return ErrorResponse(Status::NotFound("no route"));
   }
 
  private:

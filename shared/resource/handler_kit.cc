@@ -8,7 +8,7 @@
 namespace zf {
 
 Response LoggedError(const Status& s, const Request& req) {
-  if (!s.IsNotFound()) LogError(req.request_id, s.ToString());
+  if (HttpStatusFor(s) >= 500) LogError(req.request_id, s.ToString());
   return ErrorResponse(s);
 }
 

@@ -16,7 +16,7 @@
 
 namespace zf {
 
-// ErrorResponse(s), after logging anything but a plain NotFound.
+// ErrorResponse(s), after logging what is the server's fault (a 5xx).
 Response LoggedError(const Status& s, const Request& req);
 
 Response NoContent();

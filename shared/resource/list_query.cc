@@ -86,12 +86,12 @@ std::optional<double> NumberFilter(const Query& query, const std::string& name, 
     }
   }
   if (!ok || !digits || t.size() > 40) {
-    errors->Add(name, Message(Msg::kNotANumber));
+    errors->Add(name, Msg::kNotANumber);
     return std::nullopt;
   }
   double d = std::strtod(t.c_str(), nullptr);
   if (!std::isfinite(d)) {
-    errors->Add(name, Message(Msg::kNotANumber));
+    errors->Add(name, Msg::kNotANumber);
     return std::nullopt;
   }
   return d;

@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(number_filters) {
   BOOST_TEST(!NumberFilter(Q("minhot=abc"), "minhot", &e));
   BOOST_TEST(!NumberFilter(Q("maxhot=1e5"), "maxhot", &e));
   BOOST_TEST(!NumberFilter(Q("x=1%27%20OR%201=1"), "x", &e));
-  BOOST_TEST(e.ToResponse().body == "{\"minhot\":[\"输入一个数字。\"],\"maxhot\":[\"输入一个数字。\"],\"x\":[\"输入一个数字。\"]}");
+  BOOST_TEST(zf::ErrorResponse(zf::Status::Invalid(e)).body == "{\"minhot\":[\"输入一个数字。\"],\"maxhot\":[\"输入一个数字。\"],\"x\":[\"输入一个数字。\"]}");
 }
 
 BOOST_AUTO_TEST_CASE(like_patterns_escape_wildcards) {

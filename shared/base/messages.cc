@@ -1,0 +1,91 @@
+#include "base/messages.h"
+
+namespace zf {
+
+namespace {
+
+struct CatalogEntry {
+  const char* zh_hans;
+  const char* en;
+};
+
+// Indexed by Msg; keep in the enum's order.
+const CatalogEntry kCatalog[] = {
+    {"未找到。", "Not found."},
+    {"无效页面。", "Invalid page."},
+    {"方法 “{}” 不被允许。", "Method \"{}\" not allowed."},
+    {"服务暂时不可用，请稍后再试。", "Service temporarily unavailable, try again later."},
+    {"服务器出现了错误。", "A server error occurred."},
+    {"JSON parse error - {}", "JSON parse error - {}"},
+    {"Multipart form parse error - {}", "Multipart form parse error - {}"},
+    {"不支持请求中的媒体类型 “{}”。", "Unsupported media type \"{}\" in request."},
+    {"请求体超过了 {} 字节的上限。", "Request body exceeds the limit of {} bytes."},
+    {"请求的 URI 过长。", "Request URI too long."},
+    {"请求参数不是有效的 UTF-8 编码。", "Request parameters are not valid UTF-8."},
+    {"请求的数据与现有数据冲突。", "The request conflicts with existing data."},
+    {"请提供用户身份令牌", "Authentication token not provided."},
+    {"无效的令牌或令牌已过期", "Invalid or expired token."},
+    {"您没有执行该操作的权限。", "You do not have permission to perform this action."},
+    {"请求超过了限速。 Expected available in {} seconds.", "Request was throttled. Expected available in {} seconds."},
+    {"该字段是必填项。", "This field is required."},
+    {"该字段不能为 null。", "This field may not be null."},
+    {"该字段不能为空。", "This field may not be blank."},
+    {"不是有效的字符串。", "Not a valid string."},
+    {"请填写合法的整数值。", "A valid integer is required."},
+    {"必须是有效的布尔值。", "Must be a valid boolean."},
+    {"确保该值大于或者等于{}。", "Ensure this value is greater than or equal to {}."},
+    {"确保该值小于或者等于{}。", "Ensure this value is less than or equal to {}."},
+    {"请确保这个字段不能超过 {} 个字符。", "Ensure this field has no more than {} characters."},
+    {"请确保这个字段至少包含 {} 个字符。", "Ensure this field has at least {} characters."},
+    {"无效数据。期待为字典类型，得到的是 {} 。", "Invalid data. Expected a dictionary, but got {}."},
+    {"期望为一个包含物件的列表，得到的类型是“{}”。", "Expected a list of items but got type \"{}\"."},
+    {"输入一个数字。", "Enter a number."},
+    {"无效主键 “{}” － 对象不存在。", "Invalid pk \"{}\" - object does not exist."},
+    {"该字段必须唯一。", "This field must be unique."},
+    {"选择一个有效的选项： 该选择不在可用的选项中。", "Select a valid choice. That choice is not one of the available choices."},
+    {"此值与所需格式不匹配。", "This value does not match the required pattern."},
+    {"请输入合法的邮件地址。", "Enter a valid email address."},
+    {"该对象仍被房源引用，不能删除。", "This object is still used by listings and cannot be deleted."},
+    {"上传一个有效的图片。您所上传的文件不是图片或者是已损坏的图片。",
+     "Upload a valid image. The file you uploaded was either not an image or a corrupted image."},
+    {"没有提交任何文件。或者文件超过{}字节。", "No file was submitted, or the file is over {} bytes."},
+    {"未指定上传文件或文件大小超过{}字节", "No file given, or the file is over {} bytes"},
+    {"文件上传成功", "File uploaded"},
+    {"获取省级行政区域成功", "Provinces found"},
+    {"用户登录成功", "Signed in"},
+    {"用户名或密码错误", "Wrong user name or password"},
+    {"请输入有效的登录信息", "Enter valid sign-in details"},
+    {"短信验证码发送成功", "SMS code sent"},
+    {"请不要在120秒以内重复发送手机验证码", "Do not ask for another SMS code within 120 seconds"},
+    {"请提供有效的手机号", "Enter a valid mobile phone number"},
+    {"您的短信验证码是{}，打死也不能告诉别人哟！", "Your SMS code is {}. Never tell it to anyone!"},
+    {"请输入有效的手机验证码", "Enter a valid SMS code"},
+    {"用户名、手机或邮箱已被注册", "The user name, phone or e-mail is already registered"},
+};
+static_assert(sizeof(kCatalog) / sizeof(kCatalog[0]) == static_cast<size_t>(Msg::kAccountTaken) + 1,
+              "kCatalog must list every Msg");
+
+bool g_english = false;
+
+}  // namespace
+
+bool SetMessageLanguage(const std::string& language) {
+  if (language == "zh-hans") {
+    g_english = false;
+  } else if (language == "en") {
+    g_english = true;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::string Message(Msg id, std::string_view arg) {
+  const CatalogEntry& e = kCatalog[static_cast<size_t>(id)];
+  std::string text = g_english ? e.en : e.zh_hans;
+  size_t at = text.find("{}");
+  if (at != std::string::npos) text.replace(at, 2, arg.data(), arg.size());
+  return text;
+}
+
+}  // namespace zf

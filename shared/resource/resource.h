@@ -1,0 +1,206 @@
+// Resources: a table served as a REST resource, declared once and served by
+// generic list, detail, create, update (PUT, PATCH) and delete handlers.
+//
+// A Resource names its table and key, its fields (type, length, required,
+// blank, null, foreign key and unique rules, in the order DRF validates them
+// and answers them), its list (filters, orderings, the columns a list item
+// shows), its cache TTLs and the cache generations its pages show. Special
+// cases are hooks (a listing's tags, an agent's estate links, a detail that
+// joins other tables); everything else is the descriptor.
+//
+// What the generic handlers guarantee:
+//   - a path id that is not a positive 32-bit integer answers 404, as
+//     Django's int converter with an INT key;
+//   - list filters are checked before the page (400 before 404 无效页面。);
+//   - reads are cached under the current generations of `shown` (the
+//     resource's own first); with memcached down they read the database;
+//   - a write reads its body as DRF's parsers do, validates every field in
+//     the descriptor's order, checks foreign keys (with the other fields, or
+//     only when they passed: `keys_after_fields`), finds the row FOR UPDATE,
+//     writes it, runs the hooks, renders the answer and records the audit
+//     row — all in one transaction — and then moves the resource's cache
+//     generation, so the next read sees the write;
+//   - a refused body on PUT/PATCH/DELETE of a row that does not exist is 404,
+//     as DRF looks the row up first (checked only when refused, so a valid
+//     write costs no extra query);
+//   - a taken unique value answers 该字段必须唯一。 under its field; a
+//     delete that other rows still refer to 400 该对象仍被房源引用，不能删除。;
+//     database text never reaches a client.
+// Every answer that is not a 2xx leaves through ErrorResponse (http/http.h).
+//
+// Thread-safety: descriptors are immutable; the handlers run on any thread
+// with that thread's services.
+#ifndef ZUFANG_SHARED_RESOURCE_RESOURCE_H_
+#define ZUFANG_SHARED_RESOURCE_RESOURCE_H_
+
+#include <json/json.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/services.h"
+#include "base/field_errors.h"
+#include "base/json_writer.h"
+#include "base/status.h"
+#include "data/db.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "http/pagination.h"
+#include "resource/list_query.h"
+
+namespace zf {
+
+enum class FieldType {
+  kText,  // CharField over VARCHAR
+  kInt,   // IntegerField over INT
+  kBool,  // BooleanField over BOOL
+  kKey,   // PrimaryKeyRelatedField: an INT referring to ref_table.ref_key
+};
+
+// Field rules; combine with |.
+enum FieldRule : unsigned {
+  kRequired = 1u << 0,     // needed on create and PUT (PATCH never needs a field)
+  kBlankable = 1u << 1,    // text: "" and blanks are "" (CharField(allow_blank=True))
+  kNullable = 1u << 2,     // null is stored as NULL
+  kPrimaryKey = 1u << 3,   // the row's key: answered, never read from bodies…
+  kClientKey = 1u << 4,    // …unless the client gives it on create (then checked, never moved)
+  kUnique = 1u << 5,       // a duplicate answers 该字段必须唯一。 under this field
+  kWideKey = 1u << 6,      // key: any 64-bit integer is looked up (无效主键 past INT), not range-checked
+};
+
+struct Field {
+  const char* name;    // in bodies and answers
+  const char* column;  // in the table
+  FieldType type;
+  unsigned rules = 0;
+  size_t max_length = 0;         // text: characters; 0 = no limit
+  const char* ref_table = nullptr;  // kKey
+  const char* ref_key = nullptr;
+};
+
+// One row: one value per Field, in the descriptor's order.
+using Record = std::vector<Param>;
+
+// A list filter of the query string, as django-filter reads it.
+struct Filter {
+  enum Kind {
+    kPrefix,   // startswith (case-sensitive LIKE)
+    kNumber,   // NumberFilter: a decimal, 400 输入一个数字。 otherwise
+  };
+  const char* name;    // in the query string
+  const char* column;
+  Kind kind;
+  const char* op = "=";  // kNumber: =, >=, <=
+};
+
+struct ListSpec {
+  bool paginated = true;
+  std::vector<const char*> shows;         // fields of a list item, by name, in answer order
+  std::vector<Filter> filters;
+  std::vector<OrderingField> orderings;   // the client's choices; empty: `ordering` is ignored
+  const char* default_ordering = "";      // as a client writes it ("-hot")
+  const char* fixed_order = nullptr;      // with no orderings: the order (" ORDER BY …")
+  int ttl = 0;
+};
+
+// What a write's body gave beyond the descriptor's fields (a listing's tags).
+struct WriteExtras {
+  std::optional<std::vector<int64_t>> ids;
+};
+
+struct Resource;
+
+// Hooks for what the descriptor cannot say; any may be null.
+struct ResourceHooks {
+  // The detail's answer (default: the write shape). Runs on `db` with `id`.
+  Status (*detail)(Db& db, int64_t id, std::string* out) = nullptr;
+  // The answer of writes and the audit's shape (default: the fields, in order).
+  Status (*written)(Db& tx, const Resource& r, int64_t id, const Record& row, std::string* out) = nullptr;
+  // Body fields the descriptor does not cover, read after its own.
+  void (*read_extras)(const Json::Value& body, FieldErrors* errors, WriteExtras* extras) = nullptr;
+  // Foreign keys of the extras, checked with the descriptor's keys.
+  Status (*check_extras)(Db& tx, const WriteExtras& extras, FieldErrors* errors) = nullptr;
+  // After the row is inserted or updated, in the same transaction.
+  Status (*after_save)(Db& tx, int64_t id, const WriteExtras& extras) = nullptr;
+  // Before the row is deleted, in the same transaction (rows that go with it).
+  Status (*before_delete)(Db& tx, const Request& req, int64_t id) = nullptr;
+};
+
+struct Resource {
+  const char* name;   // its cache generation, moved by every write
+  const char* table;
+  const char* noun;   // for logs
+  std::vector<Field> fields;        // the key first
+  std::vector<std::string> shown;   // generations its pages show (`name` first)
+  ListSpec list;
+  int detail_ttl = 0;               // 0: the detail is not cached
+  bool keys_after_fields = false;   // foreign keys checked only when every field passed
+  std::vector<std::string> list_body_fields;  // form fields gathered into lists (ParseBody)
+  // Extra columns of an INSERT: (column, SQL expression); "?" binds the user id.
+  std::vector<std::pair<const char*, const char*>> insert_extras;
+  ResourceHooks hooks;
+
+  const Field& key() const { return fields.front(); }
+  const Field* FieldNamed(const std::string& name) const;
+};
+
+// The path's row id, or false (answered 404): a positive INT.
+bool RowId(const PathParams& params, const char* name, int64_t* id);
+
+// Reads a row's fields (FOR UPDATE when `for_update`); NotFound when absent.
+Status FindRecord(Db& db, const Resource& r, int64_t id, bool for_update, Record* out);
+// The fields of `row` as a JSON object, in order (the write shape).
+std::string RecordJson(const Resource& r, const Record& row);
+// Writes `v` as the field's JSON type (null for NULL).
+void WriteValue(JsonWriter* w, FieldType type, const Param& v);
+
+// The generic handlers.
+Response ListResource(ThreadServices* services, const Request& req, const Resource& r);
+Response GetResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r);
+Response CreateResource(ThreadServices* services, const Request& req, const Resource& r);
+Response UpdateResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r);
+Response DeleteResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r);
+
+// A 200 page of a list: filters checked first, then the page; `build` gets
+// the page (ResolvePage it against the count) and returns InvalidPage,
+// field errors or a failure as a Status. Cached under `shown` for `ttl`.
+Response CachedList(ThreadServices* services, const Request& req, const std::vector<std::string>& shown, int ttl,
+                    const std::function<Status(PageRequest* page, std::string* out)>& build);
+
+// Moves the generation of `resource` after a committed write.
+void MarkWritten(ThreadServices* services, const Request& req, const char* resource);
+
+// The six routes of a resource at `base` ("/api/agents/"): GET and POST on
+// the collection, GET, PUT, PATCH, DELETE on `{id}/`.
+template <class Context, const Resource& R>
+struct ResourceRoutes {
+  static Response List(Context& c, const Request& q, const PathParams&) { return ListResource(c.services, q, R); }
+  static Response Get(Context& c, const Request& q, const PathParams& p) { return GetResource(c.services, q, p, R); }
+  static Response Create(Context& c, const Request& q, const PathParams&) { return CreateResource(c.services, q, R); }
+  static Response Update(Context& c, const Request& q, const PathParams& p) {
+    return UpdateResource(c.services, q, p, R);
+  }
+  static Response Delete(Context& c, const Request& q, const PathParams& p) {
+    return DeleteResource(c.services, q, p, R);
+  }
+
+  // `reads` guards the GETs; writes always need a privilege. `list`
+  // replaces the generic list (a search of its own).
+  static void AddTo(std::vector<typename Router<Context>::Route>* routes, const char* collection, const char* item,
+                    Access reads, typename Router<Context>::Handler list = List) {
+    routes->push_back({"GET", collection, list, reads});
+    routes->push_back({"POST", collection, Create, Access::kPrivileged});
+    routes->push_back({"GET", item, Get, reads});
+    routes->push_back({"PUT", item, Update, Access::kPrivileged});
+    routes->push_back({"PATCH", item, Update, Access::kPrivileged});
+    routes->push_back({"DELETE", item, Delete, Access::kPrivileged});
+  }
+};
+
+}  // namespace zf
+
+#endif  // ZUFANG_SHARED_RESOURCE_RESOURCE_H_
