@@ -340,6 +340,7 @@ source "$ROOT/tests/estates.sh"
 source "$ROOT/tests/listings.sh"
 source "$ROOT/tests/listing_search.sh"
 source "$ROOT/tests/jobs.sh"
+source "$ROOT/tests/errors.sh"
 "$ROOT/tools/stack.sh" up > "$T/up-worker.log" 2>&1
 check "the stack's job worker runs (under multiwatch)" pid_alive "$STATE_DIR/run/worker.pid"
 req GET /api/mobile/13700000002/

@@ -8,6 +8,11 @@ namespace zf::agents {
 
 namespace {
 
+constexpr int kListTtl = 120;
+constexpr int kDetailTtl = 300;
+// At most this many estates in an agent's detail.
+constexpr int kDetailEstates = 5;
+
 // The agent's estate links go with it (each audited, so they can be put
 // back by hand): they describe the agent, and keeping them would make every
 // agent that serves an estate undeletable. Listings are another matter: an
@@ -52,16 +57,10 @@ Status Detail(Db& db, int64_t id, std::string* out) {
 }
 
 const Resource kAgents = {
-    .name = "agents",
-    .table = "tb_agent",
-    .noun = "agent",
-    .fields = {{"agentid", "agentid", FieldType::kInt, kPrimaryKey},
-               {"name", "name", FieldType::kText, kRequired, 255},
-               {"tel", "tel", FieldType::kText, kRequired, 20},
-               {"servstar", "servstar", FieldType::kInt},
-               {"realstar", "realstar", FieldType::kInt},
-               {"profstar", "profstar", FieldType::kInt},
-               {"certificated", "certificated", FieldType::kBool}},
+    .name = "agents", .table = "tb_agent", .noun = "agent",
+    .collection = "/api/agents/", .item = "/api/agents/{id}/",
+    .fields = {Int("agentid", kPrimaryKey), Text("name", 255, kRequired), Text("tel", 20, kRequired),
+               Int("servstar"), Int("realstar"), Int("profstar"), Bool("certificated")},
     // The detail lists estates: an estate written through its own group
     // shows here at once as well.
     .shown = {"agents", "estates"},
@@ -76,17 +75,6 @@ const Resource kAgents = {
 
 }  // namespace
 
-const Router<Context>& Routes() {
-  static const Router<Context> router([] {
-    std::vector<Router<Context>::Route> routes;
-    ResourceRoutes<Context, kAgents>::AddTo(&routes, "/api/agents/", "/api/agents/{id}/", Access::kPublic);
-    return routes;
-  }());
-  return router;
-}
-
-GroupDefinition Group() {
-  return RoutedGroup<Context>("agents", Routes, [](ThreadServices* services) { return Context{services}; });
-}
+GroupDefinition Group() { return ResourceGroup<kAgents>("agents"); }
 
 }  // namespace zf::agents

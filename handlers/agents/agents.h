@@ -26,23 +26,9 @@
 #define ZUFANG_HANDLERS_AGENTS_AGENTS_H_
 
 #include "app/fcgi_server.h"
-#include "app/services.h"
-#include "http/router.h"
 
 namespace zf::agents {
-
-constexpr int kListTtl = 120;
-constexpr int kDetailTtl = 300;
-// At most this many estates in an agent's detail.
-constexpr int kDetailEstates = 5;
-
-struct Context {
-  ThreadServices* services;
-};
-
-const Router<Context>& Routes();
 GroupDefinition Group();
-
 }  // namespace zf::agents
 
 #endif  // ZUFANG_HANDLERS_AGENTS_AGENTS_H_

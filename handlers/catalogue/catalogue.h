@@ -17,21 +17,9 @@
 #define ZUFANG_HANDLERS_CATALOGUE_CATALOGUE_H_
 
 #include "app/fcgi_server.h"
-#include "http/router.h"
-#include "app/services.h"
 
 namespace zf::catalogue {
-
-constexpr int kHouseTypesTtl = 86400;
-constexpr int kTagsListTtl = 3600;
-
-struct Context {
-  ThreadServices* services;
-};
-
-const Router<Context>& Routes();
 GroupDefinition Group();
-
 }  // namespace zf::catalogue
 
 #endif  // ZUFANG_HANDLERS_CATALOGUE_CATALOGUE_H_

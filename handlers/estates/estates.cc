@@ -7,20 +7,20 @@ namespace zf::estates {
 
 namespace {
 
+constexpr int kEstatesTtl = 300;
+
 // The detail names its district: {"estateid","district":{"distid","name"},"name","hot","intro"}.
 // hot and intro are nullable columns (with defaults): NULL is answered as null.
 Status Detail(Db& db, int64_t id, std::string* out) {
-  Rows rows;
-  Status s = db.Query(
-      "SELECT e.estateid, e.distid, d.name, e.name, e.hot, e.intro FROM tb_estate e "
-      "JOIN tb_district d ON d.distid = e.distid WHERE e.estateid = ?",
-      {Param(static_cast<long long>(id))}, &rows);
+  Row r;
+  Status s = QueryOne(db,
+                      "SELECT e.estateid, e.distid, d.name, e.name, e.hot, e.intro FROM tb_estate e "
+                      "JOIN tb_district d ON d.distid = e.distid WHERE e.estateid = ?",
+                      id, "estate", &r);
   if (!s.ok()) return s;
-  if (rows.empty()) return Status::NotFound("estate");
-  const Row& r = rows[0];
   JsonWriter w;
   w.BeginObject().Key("estateid").Int(r.Int(0));
-  w.Key("district").BeginObject().Key("distid").Int(r.Int(1)).Key("name").String(r.Str(2)).EndObject();
+  WriteRef(&w, "district", "distid", r, 1);
   w.Key("name").String(r.Str(3)).Key("hot");
   r.IsNull(4) ? w.Null() : w.Int(r.Int(4));
   w.Key("intro");
@@ -34,14 +34,10 @@ Status Detail(Db& db, int64_t id, std::string* out) {
 // {"estateid","name","hot","intro","district":<distid>}; the district is
 // checked with the other fields (无效主键 for any id that is not a row).
 const Resource kEstates = {
-    .name = "estates",
-    .table = "tb_estate",
-    .noun = "estate",
-    .fields = {{"estateid", "estateid", FieldType::kInt, kPrimaryKey},
-               {"name", "name", FieldType::kText, kRequired, 255},
-               {"hot", "hot", FieldType::kInt},
-               {"intro", "intro", FieldType::kText, kBlankable, 511},
-               {"district", "distid", FieldType::kKey, kRequired | kWideKey, 0, "tb_district", "distid"}},
+    .name = "estates", .table = "tb_estate", .noun = "estate",
+    .collection = "/api/estates/", .item = "/api/estates/{id}/", .reads = Access::kPrivileged,
+    .fields = {Int("estateid", kPrimaryKey), Text("name", 255, kRequired), Int("hot"), Text("intro", 511, kBlankable),
+               Key("district", "distid", "tb_district", "distid", kRequired | kWideKey)},
     .shown = {"estates"},
     .list = {.shows = {"estateid", "name"},
              .filters = {{"dist", "distid", Filter::kNumber},
@@ -57,17 +53,6 @@ const Resource kEstates = {
 
 }  // namespace
 
-const Router<Context>& Routes() {
-  static const Router<Context> router([] {
-    std::vector<Router<Context>::Route> routes;
-    ResourceRoutes<Context, kEstates>::AddTo(&routes, "/api/estates/", "/api/estates/{id}/", Access::kPrivileged);
-    return routes;
-  }());
-  return router;
-}
-
-GroupDefinition Group() {
-  return RoutedGroup<Context>("estates", Routes, [](ThreadServices* services) { return Context{services}; });
-}
+GroupDefinition Group() { return ResourceGroup<kEstates>("estates"); }
 
 }  // namespace zf::estates

@@ -21,20 +21,9 @@
 #define ZUFANG_HANDLERS_ESTATES_ESTATES_H_
 
 #include "app/fcgi_server.h"
-#include "http/router.h"
-#include "app/services.h"
 
 namespace zf::estates {
-
-constexpr int kEstatesTtl = 300;
-
-struct Context {
-  ThreadServices* services;
-};
-
-const Router<Context>& Routes();
 GroupDefinition Group();
-
 }  // namespace zf::estates
 
 #endif  // ZUFANG_HANDLERS_ESTATES_ESTATES_H_

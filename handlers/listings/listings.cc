@@ -1,34 +1,22 @@
 #include "listings.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
-#include <ctime>
-#include <functional>
 #include <map>
 
-#include "resource/audit.h"
 #include "http/body.h"
+#include "resource/audit.h"
 #include "resource/handler_kit.h"
-#include "base/json_writer.h"
-#include "http/image.h"
 #include "resource/list_query.h"
+#include "resource/media.h"
 #include "resource/resource.h"
-#include "base/log.h"
-#include "http/multipart.h"
-#include "http/pagination.h"
 #include "search_plan.h"
 
 namespace zf::listings {
 
 namespace {
-
-
 
 // tagid/content of each listing in `ids`, in one query.
 Status LoadTags(Db& db, const std::vector<int64_t>& ids, std::map<int64_t, std::string>* tags_json) {
@@ -282,8 +270,8 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       w.Key("area").Int(row.Int(2)).Key("floor").Int(row.Int(3)).Key("totalfloor").Int(row.Int(4));
       w.Key("price").Int(row.Int(5)).Key("priceunit").String(row.Str(6));
       w.Key("mainphoto").String("/media/images/" + row.Str(7)).Key("street").String(row.Str(8));
-      w.Key("district").BeginObject().Key("distid").Int(row.Int(9)).Key("name").String(row.Str(10)).EndObject();
-      w.Key("type").BeginObject().Key("typeid").Int(row.Int(11)).Key("name").String(row.Str(12)).EndObject();
+      WriteRef(&w, "district", "distid", row, 9);
+      WriteRef(&w, "type", "typeid", row, 11);
       auto it = tags.find(row.Int(0));
       w.Key("tags").Raw(it == tags.end() ? "[]" : it->second);
       w.EndObject();
@@ -310,18 +298,16 @@ Status PhotosJson(Db& db, int64_t id, std::string* out) {
 }
 
 Status DetailJson(Db& db, int64_t id, std::string* out) {
-  Rows rows;
-  Status s = db.Query(
+  Row r;
+  Status s = QueryOne(db,
       "SELECT h.houseid, d.distid, d.name, t.typeid, t.name, a.agentid, a.name, a.tel, a.servstar, e.estateid, e.name, "
       "h.title, h.area, h.floor, h.totalfloor, h.direction, h.price, h.priceunit, h.detail, h.mainphoto, h.pubdate, "
       "h.street, h.hassubway, h.isshared, h.hasagentfees FROM tb_house_info h "
       "JOIN tb_district d ON d.distid = h.distid3 JOIN tb_house_type t ON t.typeid = h.typeid "
       "LEFT JOIN tb_agent a ON a.agentid = h.agentid LEFT JOIN tb_estate e ON e.estateid = h.estateid "
       "WHERE h.houseid = ?",
-      {Param(static_cast<long long>(id))}, &rows);
+      id, "listing", &r);
   if (!s.ok()) return s;
-  if (rows.empty()) return Status::NotFound("listing");
-  const Row& r = rows[0];
   std::string photos;
   s = PhotosJson(db, id, &photos);
   if (!s.ok()) return s;
@@ -330,8 +316,8 @@ Status DetailJson(Db& db, int64_t id, std::string* out) {
   if (!s.ok()) return s;
   JsonWriter w;
   w.BeginObject().Key("houseid").Int(r.Int(0)).Key("photos").Raw(photos);
-  w.Key("district").BeginObject().Key("distid").Int(r.Int(1)).Key("name").String(r.Str(2)).EndObject();
-  w.Key("type").BeginObject().Key("typeid").Int(r.Int(3)).Key("name").String(r.Str(4)).EndObject();
+  WriteRef(&w, "district", "distid", r, 1);
+  WriteRef(&w, "type", "typeid", r, 3);
   w.Key("agent");
   if (r.IsNull(5)) {
     w.Null();
@@ -339,12 +325,7 @@ Status DetailJson(Db& db, int64_t id, std::string* out) {
     w.BeginObject().Key("agentid").Int(r.Int(5)).Key("name").String(r.Str(6)).Key("tel").String(r.Str(7));
     w.Key("servstar").Int(r.Int(8)).EndObject();
   }
-  w.Key("estate");
-  if (r.IsNull(9)) {
-    w.Null();
-  } else {
-    w.BeginObject().Key("estateid").Int(r.Int(9)).Key("name").String(r.Str(10)).EndObject();
-  }
+  WriteRef(&w, "estate", "estateid", r, 9);
   auto it = tags.find(id);
   w.Key("tags").Raw(it == tags.end() ? "[]" : it->second);
   w.Key("title").String(r.Str(11)).Key("area").Int(r.Int(12)).Key("floor").Int(r.Int(13));
@@ -448,28 +429,18 @@ Status WrittenDetail(Db& tx, const Resource&, int64_t id, const Record&, std::st
 // Every column a write takes, in the serializer's order. Foreign keys are
 // checked once every field passed (field errors first), then each by its key.
 const Resource kListings = {
-    .name = "listings",
-    .table = "tb_house_info",
-    .noun = "listing",
-    .fields = {{"houseid", "houseid", FieldType::kInt, kPrimaryKey},
-               {"title", "title", FieldType::kText, kRequired, 50},
-               {"area", "area", FieldType::kInt, kRequired},
-               {"floor", "floor", FieldType::kInt, kRequired},
-               {"totalfloor", "totalfloor", FieldType::kInt, kRequired},
-               {"direction", "direction", FieldType::kText, kRequired, 10},
-               {"price", "price", FieldType::kInt, kRequired},
-               {"priceunit", "priceunit", FieldType::kText, kRequired, 10},
-               {"detail", "detail", FieldType::kText, kBlankable, 511},
-               {"mainphoto", "mainphoto", FieldType::kText, kRequired, 255},
-               {"street", "street", FieldType::kText, kRequired, 255},
-               {"hassubway", "hassubway", FieldType::kBool},
-               {"isshared", "isshared", FieldType::kBool},
-               {"hasagentfees", "hasagentfees", FieldType::kBool},
-               {"type", "typeid", FieldType::kKey, kRequired, 0, "tb_house_type", "typeid"},
-               {"district_level2", "distid2", FieldType::kKey, kRequired, 0, "tb_district", "distid"},
-               {"district_level3", "distid3", FieldType::kKey, kRequired, 0, "tb_district", "distid"},
-               {"estate", "estateid", FieldType::kKey, kNullable, 0, "tb_estate", "estateid"},
-               {"agent", "agentid", FieldType::kKey, kNullable, 0, "tb_agent", "agentid"}},
+    .name = "listings", .table = "tb_house_info", .noun = "listing",
+    .collection = "/api/houseinfos/", .item = "/api/houseinfos/{id}/",
+    .fields = {Int("houseid", kPrimaryKey), Text("title", 50, kRequired),
+               Int("area", kRequired), Int("floor", kRequired), Int("totalfloor", kRequired),
+               Text("direction", 10, kRequired), Int("price", kRequired), Text("priceunit", 10, kRequired),
+               Text("detail", 511, kBlankable), Text("mainphoto", 255, kRequired), Text("street", 255, kRequired),
+               Bool("hassubway"), Bool("isshared"), Bool("hasagentfees"),
+               Key("type", "typeid", "tb_house_type", "typeid", kRequired),
+               Key("district_level2", "distid2", "tb_district", "distid", kRequired),
+               Key("district_level3", "distid3", "tb_district", "distid", kRequired),
+               Key("estate", "estateid", "tb_estate", "estateid", kNullable),
+               Key("agent", "agentid", "tb_agent", "agentid", kNullable)},
     // Listing pages show agents', estates', tags' and house types' rows too:
     // a write to any of them must reach cached listing pages at once.
     .shown = kShownResources,
@@ -488,67 +459,6 @@ const Resource kListings = {
 using Listing = ResourceRoutes<Context, kListings>;
 
 // ---- Photos -----------------------------------------------------------------------
-
-// Writes `data` to <root>/images/<name> unless it is there already (same
-// content, same name). *created says whether this call made the file, so a
-// failed database write removes only what it added.
-Status StoreFile(const std::string& root, const std::string& name, std::string_view data, bool* created) {
-  *created = false;
-  std::string dir = root + "/images";
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return Status::Internal("media: cannot create " + dir + ": " + strerror(errno));
-  }
-  std::string path = dir + "/" + name;
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && static_cast<size_t>(st.st_size) == data.size()) return Status::Ok();
-  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(pthread_self());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Internal("media: cannot write " + tmp + ": " + strerror(errno));
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<size_t>(n);
-  }
-  bool ok = done == data.size() && fsync(fd) == 0;
-  close(fd);
-  // Renamed into place whole: Nginx never serves half a file.
-  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
-    unlink(tmp.c_str());
-    return Status::Internal("media: cannot store " + path);
-  }
-  *created = true;
-  return Status::Ok();
-}
-
-struct Upload {
-  std::string file;  // <md5><ext>
-  std::string url;   // /media/images/<file>
-  bool created = false;
-};
-
-// Reads the image in `field` and stores it: OK with *upload set, or the
-// refusal. `missing` is the refusal for a missing or oversized file (the two
-// routes word it differently).
-Status ReadImage(Context& ctx, const Request& req, const char* field, const Status& missing, Upload* upload) {
-  if (req.body.empty()) return missing;
-  if (!IsMultipartFormData(req.content_type)) return Status::UnsupportedMedia(req.content_type);
-  std::vector<MultipartPart> parts;
-  Status s = ParseMultipart(req.content_type, req.body, MultipartLimits{}, &parts);
-  if (!s.ok()) return Status::BadRequest(Msg::kMultipartParseError, s.message());
-  const MultipartPart* part = FindPart(parts, field);
-  if (part == nullptr || !part->filename || part->data.empty() || part->data.size() > kMaxPhotoBytes) return missing;
-  ImageType type = SniffImage(part->data);
-  if (type == ImageType::kNone) return Status::InvalidField(field, Msg::kNotAnImage);
-  upload->file = Md5Hex(part->data) + ImageExtension(type);
-  upload->url = "/media/images/" + upload->file;
-  return StoreFile(ctx.media_root, upload->file, part->data, &upload->created);
-}
-
-void Discard(Context& ctx, const Upload& upload) {
-  if (upload.created) unlink((ctx.media_root + "/images/" + upload.file).c_str());
-}
 
 std::string PhotoJson(int64_t id, const std::string& path) {
   JsonWriter w;
@@ -569,7 +479,7 @@ Status SavePhoto(Context& ctx, const Request& req, const Upload& upload, int64_t
     return WriteAudit(tx, req, "tb_house_photo", std::to_string(new_id), std::nullopt,
                       PhotoJson(static_cast<int64_t>(new_id), upload.url));
   });
-  if (!s.ok()) Discard(ctx, upload);
+  if (!s.ok()) DiscardUpload(ctx.media_root, upload);
   *id = static_cast<int64_t>(new_id);
   return s;
 }
@@ -585,7 +495,7 @@ Response UploadPhoto(Context& ctx, const Request& req, const PathParams&) {
   Upload upload;
   Status missing = Status::Refused(300002, Msg::kUploadMissing, std::to_string(kMaxPhotoBytes));
   int64_t id = 0;
-  s = ReadImage(ctx, req, "mainphoto", missing, &upload);
+  s = StoreUpload(req, "mainphoto", ctx.media_root, missing, &upload);
   if (s.ok()) s = SavePhoto(ctx, req, upload, 0, &id);
   if (!s.ok()) return LoggedError(s, req);
   JsonWriter w;
@@ -603,7 +513,7 @@ Response AddHousePhoto(Context& ctx, const Request& req, const PathParams& param
   Upload upload;
   Status missing = Status::InvalidField("photo", Msg::kNoFileSubmitted, std::to_string(kMaxPhotoBytes));
   int64_t id = 0;
-  s = ReadImage(ctx, req, "photo", missing, &upload);
+  s = StoreUpload(req, "photo", ctx.media_root, missing, &upload);
   if (s.ok()) s = SavePhoto(ctx, req, upload, house, &id);
   if (!s.ok()) return LoggedError(s, req);
   MarkWritten(ctx.services, req, "listings");
@@ -638,7 +548,7 @@ const Router<Context>& Routes() {
   static const Router<Context> router([] {
     std::vector<Router<Context>::Route> routes;
     // The list is the search (below), not the generic list.
-    Listing::AddTo(&routes, "/api/houseinfos/", "/api/houseinfos/{id}/", Access::kPublic, ListHouses);
+    Listing::AddTo(&routes, ListHouses);
     routes.push_back({"GET", "/api/houseinfos/{id}/photos/", ListPhotos, Access::kPublic});
     routes.push_back({"POST", "/api/houseinfos/{id}/photos/", AddHousePhoto, Access::kPrivileged});
     routes.push_back({"DELETE", "/api/houseinfos/{id}/photos/{photoid}/", RemoveHousePhoto, Access::kPrivileged});

@@ -39,7 +39,6 @@ struct Context {
   int64_t plan_min_walk;   // listings.plan_min_walk (search_plan.h)
 };
 
-constexpr size_t kMaxPhotoBytes = 2621440;
 
 const Router<Context>& Routes();
 GroupDefinition Group();

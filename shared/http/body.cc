@@ -103,17 +103,30 @@ size_t Utf8Length(const std::string& s) {
   return n;
 }
 
-bool ReadString(const Json::Value& body, const std::string& field, bool required, size_t max_length,
-                FieldErrors* errors, std::string* out, bool trim) {
+namespace {
+
+// The field's value, or null when it is absent (an error when required) or
+// null (an error: DRF's fields refuse null unless allow_null).
+const Json::Value* Given(const Json::Value& body, const std::string& field, bool required, FieldErrors* errors) {
   if (!body.isMember(field)) {
     if (required) errors->Add(field, Msg::kFieldRequired);
-    return false;
+    return nullptr;
   }
   const Json::Value& v = body[field];
   if (v.isNull()) {
     errors->Add(field, Msg::kFieldNull);
-    return false;
+    return nullptr;
   }
+  return &v;
+}
+
+}  // namespace
+
+bool ReadString(const Json::Value& body, const std::string& field, bool required, size_t max_length,
+                FieldErrors* errors, std::string* out, bool trim) {
+  const Json::Value* given = Given(body, field, required, errors);
+  if (given == nullptr) return false;
+  const Json::Value& v = *given;
   std::string s;
   if (v.isString()) {
     s = v.asString();
@@ -143,15 +156,9 @@ bool ReadString(const Json::Value& body, const std::string& field, bool required
 
 bool ReadInt(const Json::Value& body, const std::string& field, bool required, int64_t min, int64_t max,
              FieldErrors* errors, int64_t* out) {
-  if (!body.isMember(field)) {
-    if (required) errors->Add(field, Msg::kFieldRequired);
-    return false;
-  }
-  const Json::Value& v = body[field];
-  if (v.isNull()) {
-    errors->Add(field, Msg::kFieldNull);
-    return false;
-  }
+  const Json::Value* given = Given(body, field, required, errors);
+  if (given == nullptr) return false;
+  const Json::Value& v = *given;
   bool ok = false;
   int64_t n = 0;
   if (v.isBool()) {

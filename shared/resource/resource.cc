@@ -135,6 +135,19 @@ Status RenderWritten(Db& tx, const Resource& r, int64_t id, std::string* out) {
   return Status::Ok();
 }
 
+// The rest of a create or update once the row is written: the hook, the
+// answer (read back from the row) and the audit record.
+Status FinishSave(Db& tx, const Resource& r, const Request& req, int64_t id, const WriteExtras& extras,
+                  const std::optional<std::string>& before, std::string* after) {
+  if (r.hooks.after_save != nullptr) {
+    Status s = r.hooks.after_save(tx, id, extras);
+    if (!s.ok()) return s;
+  }
+  Status s = RenderWritten(tx, r, id, after);
+  if (!s.ok()) return s;
+  return WriteAudit(tx, req, r.table, std::to_string(id), before, *after);
+}
+
 // What the database refused, said as the contract says it.
 Status ClientView(ThreadServices* services, const Resource& r, const Given& given, const Status& s) {
   if (s.field_errors() != nullptr) return s;
@@ -152,6 +165,19 @@ Status ClientView(ThreadServices* services, const Resource& r, const Given& give
     if (!errors.empty()) return Status::Invalid(std::move(errors));
   }
   return s;
+}
+
+// The answer to a create or update whose transaction returned `s`.
+Response Saved(ThreadServices* services, const Request& req, const Resource& r, const Given& given, const Status& s,
+               int http_status, const std::string& after) {
+  if (!s.ok()) return LoggedError(ClientView(services, r, given, s), req);
+  MarkWritten(services, req, r.name);
+  return Response::Json(http_status, after);
+}
+
+Status ParseResourceBody(const Request& req, const Resource& r, Json::Value* body) {
+  std::set<std::string> lists(r.list_body_fields.begin(), r.list_body_fields.end());
+  return ParseBody(req, body, lists);
 }
 
 // DRF looks the row up before it reads the body: a refused body for a row
@@ -192,6 +218,15 @@ bool RowId(const PathParams& params, const char* name, int64_t* id) {
   return params.GetId(name, id) && *id <= kInt32Max;
 }
 
+Status QueryOne(Db& db, const std::string& sql, int64_t id, const char* noun, Row* out) {
+  Rows rows;
+  Status s = db.Query(sql, {IdParam(id)}, &rows);
+  if (!s.ok()) return s;
+  if (rows.empty()) return Status::NotFound(noun);
+  *out = std::move(rows[0]);
+  return Status::Ok();
+}
+
 Status FindRecord(Db& db, const Resource& r, int64_t id, bool for_update, Record* out) {
   Rows rows;
   Status s = db.Query("SELECT " + Columns(r, AllFields(r)) + " FROM " + r.table + " WHERE " + r.key().column +
@@ -214,6 +249,15 @@ void WriteValue(JsonWriter* w, FieldType type, const Param& v) {
   } else {
     w->Int(v.int_value());
   }
+}
+
+void WriteRef(JsonWriter* w, const char* key, const char* id_key, const Row& row, size_t id_column) {
+  w->Key(key);
+  if (row.IsNull(id_column)) {
+    w->Null();
+    return;
+  }
+  w->BeginObject().Key(id_key).Int(row.Int(id_column)).Key("name").String(row.Str(id_column + 1)).EndObject();
 }
 
 std::string RecordJson(const Resource& r, const Record& row) {
@@ -337,8 +381,7 @@ Response GetResource(ThreadServices* services, const Request& req, const PathPar
 
 Response CreateResource(ThreadServices* services, const Request& req, const Resource& r) {
   Json::Value body;
-  std::set<std::string> lists(r.list_body_fields.begin(), r.list_body_fields.end());
-  if (Status s = ParseBody(req, &body, lists); !s.ok()) return ErrorResponse(s);
+  if (Status s = ParseResourceBody(req, r, &body); !s.ok()) return ErrorResponse(s);
   FieldErrors errors;
   Given given;
   ReadFields(body, r, true, false, &errors, &given);
@@ -358,25 +401,16 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
     for (const auto& [field, value] : given.values) {
       if (field == &r.key()) id = value.int_value();  // a key the client gave
     }
-    if (r.hooks.after_save != nullptr) {
-      st = r.hooks.after_save(tx, id, given.extras);
-      if (!st.ok()) return st;
-    }
-    st = RenderWritten(tx, r, id, &after);
-    if (!st.ok()) return st;
-    return WriteAudit(tx, req, r.table, std::to_string(id), std::nullopt, after);
+    return FinishSave(tx, r, req, id, given.extras, std::nullopt, &after);
   });
-  if (!s.ok()) return LoggedError(ClientView(services, r, given, s), req);
-  MarkWritten(services, req, r.name);
-  return Response::Json(201, after);
+  return Saved(services, req, r, given, s, 201, after);
 }
 
 Response UpdateResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r) {
   int64_t id = 0;
   if (!RowId(params, "id", &id)) return ErrorResponse(Status::NotFound(r.noun));
   Json::Value body;
-  std::set<std::string> lists(r.list_body_fields.begin(), r.list_body_fields.end());
-  if (Status s = ParseBody(req, &body, lists); !s.ok()) return RefusedUnlessMissing(services, req, r, id, s);
+  if (Status s = ParseResourceBody(req, r, &body); !s.ok()) return RefusedUnlessMissing(services, req, r, id, s);
   FieldErrors errors;
   Given given;
   // PUT needs the required fields; the others keep their values when absent,
@@ -410,17 +444,9 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
       st = tx.Execute(sql, values);
       if (!st.ok()) return st;
     }
-    if (r.hooks.after_save != nullptr) {
-      st = r.hooks.after_save(tx, id, given.extras);
-      if (!st.ok()) return st;
-    }
-    st = RenderWritten(tx, r, id, &after);
-    if (!st.ok()) return st;
-    return WriteAudit(tx, req, r.table, std::to_string(id), before, after);
+    return FinishSave(tx, r, req, id, given.extras, before, &after);
   });
-  if (!s.ok()) return LoggedError(ClientView(services, r, given, s), req);
-  MarkWritten(services, req, r.name);
-  return Response::Json(200, after);
+  return Saved(services, req, r, given, s, 200, after);
 }
 
 Response DeleteResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r) {

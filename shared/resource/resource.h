@@ -50,6 +50,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "http/pagination.h"
+#include "resource/handler_kit.h"
 #include "resource/list_query.h"
 
 namespace zf {
@@ -81,6 +82,21 @@ struct Field {
   const char* ref_table = nullptr;  // kKey
   const char* ref_key = nullptr;
 };
+
+// Fields as descriptors list them. Text(name, max_length, rules),
+// Int(name, rules), Bool(name), Key(name, column, ref_table, ref_key, rules);
+// the column is the name unless given.
+inline Field Text(const char* name, size_t max_length, unsigned rules = 0) {
+  return {name, name, FieldType::kText, rules, max_length};
+}
+inline Field Int(const char* name, unsigned rules = 0) { return {name, name, FieldType::kInt, rules}; }
+inline Field Bool(const char* name) { return {name, name, FieldType::kBool}; }
+inline Field Key(const char* name, const char* column, const char* ref_table, const char* ref_key, unsigned rules = 0) {
+  return {name, column, FieldType::kKey, rules, 0, ref_table, ref_key};
+}
+
+// {"<id_key>":id,"name":name} under `key` (a row another row names), or null.
+void WriteRef(JsonWriter* w, const char* key, const char* id_key, const Row& row, size_t id_column);
 
 // One row: one value per Field, in the descriptor's order.
 using Record = std::vector<Param>;
@@ -134,6 +150,9 @@ struct Resource {
   const char* name;   // its cache generation, moved by every write
   const char* table;
   const char* noun;   // for logs
+  const char* collection;  // its routes: "/api/agents/" …
+  const char* item;        // … and "/api/agents/{id}/"
+  Access reads = Access::kPublic;  // who may GET (writes always need a privilege)
   std::vector<Field> fields;        // the key first
   std::vector<std::string> shown;   // generations its pages show (`name` first)
   ListSpec list;
@@ -150,6 +169,9 @@ struct Resource {
 
 // The path's row id, or false (answered 404): a positive INT.
 bool RowId(const PathParams& params, const char* name, int64_t* id);
+
+// Runs a query that names one row: its first row in *out, NotFound(noun) when none.
+Status QueryOne(Db& db, const std::string& sql, int64_t id, const char* noun, Row* out);
 
 // Reads a row's fields (FOR UPDATE when `for_update`); NotFound when absent.
 Status FindRecord(Db& db, const Resource& r, int64_t id, bool for_update, Record* out);
@@ -174,8 +196,8 @@ Response CachedList(ThreadServices* services, const Request& req, const std::vec
 // Moves the generation of `resource` after a committed write.
 void MarkWritten(ThreadServices* services, const Request& req, const char* resource);
 
-// The six routes of a resource at `base` ("/api/agents/"): GET and POST on
-// the collection, GET, PUT, PATCH, DELETE on `{id}/`.
+// The six routes of a resource: GET and POST on its collection, GET, PUT,
+// PATCH and DELETE on its item.
 template <class Context, const Resource& R>
 struct ResourceRoutes {
   static Response List(Context& c, const Request& q, const PathParams&) { return ListResource(c.services, q, R); }
@@ -188,18 +210,34 @@ struct ResourceRoutes {
     return DeleteResource(c.services, q, p, R);
   }
 
-  // `reads` guards the GETs; writes always need a privilege. `list`
-  // replaces the generic list (a search of its own).
-  static void AddTo(std::vector<typename Router<Context>::Route>* routes, const char* collection, const char* item,
-                    Access reads, typename Router<Context>::Handler list = List) {
-    routes->push_back({"GET", collection, list, reads});
-    routes->push_back({"POST", collection, Create, Access::kPrivileged});
-    routes->push_back({"GET", item, Get, reads});
-    routes->push_back({"PUT", item, Update, Access::kPrivileged});
-    routes->push_back({"PATCH", item, Update, Access::kPrivileged});
-    routes->push_back({"DELETE", item, Delete, Access::kPrivileged});
+  // `list` replaces the generic list (a search of its own).
+  static void AddTo(std::vector<typename Router<Context>::Route>* routes, typename Router<Context>::Handler list = List) {
+    routes->push_back({"GET", R.collection, list, R.reads});
+    routes->push_back({"POST", R.collection, Create, Access::kPrivileged});
+    routes->push_back({"GET", R.item, Get, R.reads});
+    routes->push_back({"PUT", R.item, Update, Access::kPrivileged});
+    routes->push_back({"PATCH", R.item, Update, Access::kPrivileged});
+    routes->push_back({"DELETE", R.item, Delete, Access::kPrivileged});
   }
 };
+
+// What a group of resources needs per thread: its services.
+struct ServicesContext {
+  ThreadServices* services;
+};
+
+// A handler group that serves the resources `Rs`, in that order.
+template <const Resource&... Rs>
+GroupDefinition ResourceGroup(std::string name) {
+  static const Router<ServicesContext> router([] {
+    std::vector<Router<ServicesContext>::Route> routes;
+    (ResourceRoutes<ServicesContext, Rs>::AddTo(&routes), ...);
+    return routes;
+  }());
+  return RoutedGroup<ServicesContext>(
+      std::move(name), []() -> const Router<ServicesContext>& { return router; },
+      [](ThreadServices* services) { return ServicesContext{services}; });
+}
 
 }  // namespace zf
 
