@@ -15,7 +15,7 @@
 #                        password (the password then never reaches a command line)
 #   MYSQL_TARGET         the server as messages name it (the socket or option file)
 #   DATABASE             zufang
-#   SEED_FILE            ../shared/data/zufang-seed.sql; none: no demo data
+#   SEED_FILE            data/zufang-seed.sql of this tree; none: no demo data
 #   SEED_OPTIONAL        1: a SEED_FILE that does not exist means no demo data
 #                        (the database starts empty) rather than an error (0)
 #   WAIT_S               seconds to wait for the server to answer (0: ask once)
@@ -27,7 +27,7 @@ source "$ROOT/tools/lib.sh"
 : "${MYSQL_SOCKET:=$STATE_DIR/run/mysqld.sock}"
 : "${MYSQL_DEFAULTS_FILE:=}"
 : "${DATABASE:=zufang}"
-: "${SEED_FILE:=$ROOT/../shared/data/zufang-seed.sql}"
+: "${SEED_FILE:=$ROOT/data/zufang-seed.sql}"
 : "${SEED_OPTIONAL:=0}"
 : "${WAIT_S:=0}"
 SQL_DIR="$ROOT/shared/sql"

@@ -8,7 +8,7 @@
 #
 # Variables (defaults): STATE_DIR (./var), HTTP_PORT (8080), MEMCACHED_PORT
 # (21211), LDAP_PORT (3389), ZUFANG_ENV (local), BUILD_DIR (./build),
-# SEED_FILE (../shared/data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
+# SEED_FILE (data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
 # million listings with their indexes, about 1 GB, stay in memory; InnoDB
 # takes the memory only as pages are read).
 set -euo pipefail
