@@ -52,6 +52,38 @@ expect "a listing's photos" 200 '[]'
 req GET /api/houseinfos/424242/photos/
 expect "photos of an unknown listing are 404" 404 '{"detail":"未找到。"}'
 
+section "listings: the demo listings' photos (zufang-demo-photos)"
+req GET "/api/houseinfos/?size=50"
+grep -o '"mainphoto":"[^"]*"' "$T/body" | cut -d'"' -f4 > "$T/mainphotos"
+check "the list names the 9 demo listings' photos, each under /media/images/" \
+  test "$(grep -c '^/media/images/[0-9a-f]*\.jpg$' "$T/mainphotos"):$(sql "SELECT COUNT(DISTINCT mainphoto) FROM tb_house_info")" = "9:9"
+while read -r url; do
+  curl -s -o "$T/photo" -D "$T/headers" -w '%{http_code}' "$BASE$url" > "$T/photo-status"
+  check "$url: 200 image/jpeg, a JPEG" \
+    test "$(cat "$T/photo-status"):$(header Content-Type):$(head -c 3 "$T/photo" | od -An -tx1 | tr -d ' ')" = "200:image/jpeg:ffd8ff"
+done < "$T/mainphotos"
+check "make run drew them once" sh -c "grep -q 'demo photos: 9 drawn, 0 already there' '$T/up.log' && grep -q 'demo photos: 0 drawn, 9 already there' '$T/up2.log'"
+first_photo="$STATE_DIR/media/images/$(basename "$(sed -n 1p "$T/mainphotos")")"
+second_photo="$STATE_DIR/media/images/$(basename "$(sed -n 2p "$T/mainphotos")")"
+cp "$first_photo" "$T/first-photo.jpg"
+rm -f "$first_photo"
+echo "an upload" > "$second_photo"
+"$BUILD_DIR/tools/zufang-demo-photos" > "$T/demo-photos.log" 2>&1
+check "a missing photo is drawn again, the same image; a file there is never replaced" \
+  sh -c "grep -q '1 drawn, 8 already there' '$T/demo-photos.log' && cmp -s '$first_photo' '$T/first-photo.jpg' && test \"\$(cat '$second_photo')\" = 'an upload'"
+rm -f "$second_photo"
+"$BUILD_DIR/tools/zufang-demo-photos" > "$T/demo-photos.log" 2>&1
+# A database without the demo data (a production one) gets no placeholders.
+DATABASE=zufang_empty SEED_FILE=none "$ROOT/tools/migrate.sh" > "$T/migrate-empty.log" 2>&1
+mkdir -p "$T/conf-empty" "$T/media-empty"
+cp "$ROOT"/conf.d/*.conf "$T/conf-empty/"
+echo "mysql.database = zufang_empty" >> "$T/conf-empty/test.conf"
+ZUFANG_CONF_DIR="$T/conf-empty" "$BUILD_DIR/tools/zufang-demo-photos" --media "$T/media-empty" > "$T/demo-photos-empty.log" 2>&1
+rc=$?
+check "a database without the demo data gets no photos" \
+  sh -c "test '$rc' = 0 && grep -q 'holds no demo data' '$T/demo-photos-empty.log' && test -z \"\$(ls -A '$T/media-empty')\""
+sql "DROP DATABASE IF EXISTS zufang_empty"
+
 section "listings: photos"
 # A 4x4 red PNG, made once with zlib and kept here as base64.
 echo "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGP4z8AARwzEcQCukw/x0F8jngAAAABJRU5ErkJggg==" | base64 -d > "$T/red.png"
