@@ -333,6 +333,29 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+section "the repository stands on its own"
+if "$ROOT/tests/outside-paths.sh" > "$T/outside.log" 2>&1; then
+  ok "nothing make run, make test, .ci/run or the containers run reads beside the checkout"
+else
+  bad "nothing make run, make test, .ci/run or the containers run reads beside the checkout" "$(cat "$T/outside.log")"
+fi
+# The check itself can fail: a planted reference in a tree without Git (the
+# words are spelled apart here so that this file passes it).
+mkdir -p "$T/planted/tools"
+printf 'cat "$ROOT/../%s/zufang-seed.sql"\n# a comment may name ../%s\n' "shared/""data" "shared" > "$T/planted/tools/a.sh"
+printf '#include "%s/db.h"\n' "shared/""data" > "$T/planted/tools/b.cc"
+"$ROOT/tests/outside-paths.sh" "$T/planted" > "$T/planted.log" 2>&1
+rc=$?
+check "  ... and the check fails on a planted reference, naming it (and only it)" \
+  sh -c "test '$rc' = 1 && grep -q '^tools/a.sh:1:' '$T/planted.log' && test \$(grep -c '^tools/' '$T/planted.log') = 1"
+check "the demo data came from the repository's data/" grep -q "loading demo data from $ROOT/data/zufang-seed.sql" "$T/up.log"
+check "  ... loaded on the schema it was written for (right after 001_schema), before the later migrations" \
+  test "$(grep -A1 '^  applying 001_schema$' "$T/up.log" | tail -1 | cut -c1-9):$(grep -c '^  applying' "$T/up.log")" = "  loading:$(ls "$ROOT"/shared/sql/[0-9][0-9][0-9]_*.sql | wc -l)"
+# CC BY-ND 3.0 TW: the MOE dictionary ships unmodified (data/README.md).
+check "data/hokkien/moe-twblg-entries.csv is unmodified" \
+  test "$(sha256sum < "$ROOT/data/hokkien/moe-twblg-entries.csv" | cut -d' ' -f1)" = 64458c4dc39808a0579e1cb8d9e76fb2cddc05bad03915f09fbeda9daa2d0fd4
+
+# ---------------------------------------------------------------------------
 source "$ROOT/tests/accounts.sh"
 source "$ROOT/tests/catalogue.sh"
 source "$ROOT/tests/agents.sh"

@@ -8,6 +8,9 @@ PACKAGES=(
   cmake g++ make pkg-config
   libfcgi-dev libjsoncpp-dev libmysqlcppconn-dev libmemcached-dev libldap2-dev
   libboost-test-dev libsodium-dev libjwt-dev libssl-dev libcurl4-openssl-dev
+  # the demo listings' photos (zufang-demo-photos): libgd, and a font with
+  # the Chinese characters it writes on them
+  libgd-dev fonts-wqy-microhei
   # the private stack
   mariadb-server mariadb-client memcached slapd ldap-utils nginx spawn-fcgi multiwatch
   # tests and benchmarks

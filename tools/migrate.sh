@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Applies the schema migrations (shared/sql/NNN_*.sql) that the database has
 # not seen yet, in order, each recorded in schema_migrations; on a database
-# that had none applied, then loads the demo data (SEED_FILE). The one
-# migrator: the private stack runs it, and so does the migrate service of
+# that had none applied, it also loads the demo data (SEED_FILE), right after
+# the schema the demo data is written for (SEED_SCHEMA), so that the later
+# migrations carry it forward as they carry forward any database of that
+# schema (009 grants 管理员 every privilege, for one). The one migrator:
+# the private stack runs it, and so does the migrate service of
 # docker-compose.yml (docker/mariadb/migrate.sh), on the same bookkeeping.
 #
 #   tools/migrate.sh              uses $STATE_DIR/run/mysqld.sock, database zufang
@@ -15,7 +18,9 @@
 #                        password (the password then never reaches a command line)
 #   MYSQL_TARGET         the server as messages name it (the socket or option file)
 #   DATABASE             zufang
-#   SEED_FILE            ../shared/data/zufang-seed.sql; none: no demo data
+#   SEED_FILE            data/zufang-seed.sql of this tree; none: no demo data
+#   SEED_SCHEMA          001_schema: the migration after which the demo data
+#                        is loaded (the old site's schema, which it was written for)
 #   SEED_OPTIONAL        1: a SEED_FILE that does not exist means no demo data
 #                        (the database starts empty) rather than an error (0)
 #   WAIT_S               seconds to wait for the server to answer (0: ask once)
@@ -27,14 +32,16 @@ source "$ROOT/tools/lib.sh"
 : "${MYSQL_SOCKET:=$STATE_DIR/run/mysqld.sock}"
 : "${MYSQL_DEFAULTS_FILE:=}"
 : "${DATABASE:=zufang}"
-: "${SEED_FILE:=$ROOT/../shared/data/zufang-seed.sql}"
+: "${SEED_FILE:=$ROOT/data/zufang-seed.sql}"
 : "${SEED_OPTIONAL:=0}"
+: "${SEED_SCHEMA:=001_schema}"
 : "${WAIT_S:=0}"
 SQL_DIR="$ROOT/shared/sql"
 
 [[ "$DATABASE" =~ ^[A-Za-z0-9_]+$ ]] || die "DATABASE must be letters, digits and _"
 [[ "$WAIT_S" =~ ^[0-9]+$ ]] || die "WAIT_S must be a number of seconds, got \"$WAIT_S\""
 compgen -G "$SQL_DIR/[0-9][0-9][0-9]_*.sql" >/dev/null || die "no migrations in $SQL_DIR (is shared/sql there?)"
+[ -f "$SQL_DIR/$SEED_SCHEMA.sql" ] || die "SEED_SCHEMA names no migration: no $SQL_DIR/$SEED_SCHEMA.sql"
 
 if [ -n "$MYSQL_DEFAULTS_FILE" ]; then
   [ -r "$MYSQL_DEFAULTS_FILE" ] || die "cannot read MYSQL_DEFAULTS_FILE $MYSQL_DEFAULTS_FILE"
@@ -73,7 +80,17 @@ if [ "$fresh" = 1 ] && [ "$SEED_FILE" != none ]; then
   fi
 fi
 
+load_seed() {
+  say "  loading demo data from $SEED_FILE"
+  # The seed's first line selects `zufang` (the file has CRLF line ends);
+  # load it into $DATABASE instead.
+  sed '1s/^use zufang;\r\{0,1\}$//' "$SEED_FILE" | sql "$DATABASE" || die "loading the demo data failed"
+  sql "$DATABASE" -e "INSERT INTO schema_migrations (version) VALUES ('seed')"
+  seeded=", demo data loaded"
+}
+
 applied=0
+seeded=""
 for file in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
   version="$(basename "$file" .sql)"
   [[ "$version" =~ ^[0-9A-Za-z_.-]+$ ]] || die "unexpected migration file name: $file"
@@ -86,17 +103,15 @@ for file in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
   { cat "$file"; printf "\nINSERT INTO schema_migrations (version) VALUES ('%s');\n" "$version"; } \
     | sql "$DATABASE" || die "migration $version failed"
   applied=$((applied + 1))
+  # A new database: the demo data goes in on the schema it was written for.
+  # Should the run stop later, the next one finds migrations applied and goes
+  # on from there (the seed is recorded, never loaded twice).
+  if [ "$seed" = load ] && [ "$version" = "$SEED_SCHEMA" ]; then
+    load_seed
+  fi
 done
 
-seeded=""
 if [ "$seed" = absent ]; then
   say "  no demo data ($SEED_FILE absent): the database starts empty"
-elif [ "$seed" = load ]; then
-  say "  loading demo data from $SEED_FILE"
-  # The seed's first line selects `zufang` (the file has CRLF line ends);
-  # load it into $DATABASE instead.
-  sed '1s/^use zufang;\r\{0,1\}$//' "$SEED_FILE" | sql "$DATABASE" || die "loading the demo data failed"
-  sql "$DATABASE" -e "INSERT INTO schema_migrations (version) VALUES ('seed')"
-  seeded=", demo data loaded"
 fi
 say "  database $DATABASE: $applied migration(s) applied$seeded"

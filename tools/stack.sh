@@ -8,7 +8,7 @@
 #
 # Variables (defaults): STATE_DIR (./var), HTTP_PORT (8080), MEMCACHED_PORT
 # (21211), LDAP_PORT (3389), ZUFANG_ENV (local), BUILD_DIR (./build),
-# SEED_FILE (../shared/data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
+# SEED_FILE (data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
 # million listings with their indexes, about 1 GB, stay in memory; InnoDB
 # takes the memory only as pages are read).
 set -euo pipefail
@@ -106,6 +106,19 @@ nginx_up() {
   say "  started nginx on 127.0.0.1:$HTTP_PORT"
 }
 
+# The demo listings' photos: the demo data names one per listing and ships
+# none, so zufang-demo-photos draws a placeholder for each name without a
+# file (only in a database holding the demo data; files there are kept).
+demo_photos() {
+  local tool="$BUILD_DIR/tools/zufang-demo-photos" out
+  if [ ! -x "$tool" ]; then
+    say "  no $tool (built only with libgd-dev, which make run installs): the demo listings have no photos"
+    return 0
+  fi
+  out="$("$tool" 2>&1)" || die "drawing the demo photos failed: $out"
+  say "  demo photos: ${out#zufang-demo-photos: }"
+}
+
 # secret NAME: creates $STATE_DIR/secrets/NAME (random, mode 600) once.
 secret() {
   local file="$STATE_DIR/secrets/$1"
@@ -121,6 +134,7 @@ up() {
   say "Starting the stack in $STATE_DIR ($ZUFANG_ENV settings)"
   mariadb_up
   MYSQL_SOCKET="$RUN/mysqld.sock" "$ROOT/tools/migrate.sh"
+  demo_photos
   memcached_up
   "$ROOT/tools/slapd.sh" start "$STATE_DIR" "$LDAP_PORT"
   "$ROOT/spawn/spawn.sh" start

@@ -124,6 +124,16 @@ if [ $((processes * threads)) -le $((workers * keepalive)) ]; then
       "($workers x $keepalive), or kept connections would stall requests; raise the threads"
 fi
 
+# The listings group shares the media volume with Nginx: before it serves,
+# the demo listings' photos are drawn into it (zufang-demo-photos, when the
+# image has it; it draws only in a database holding the demo data and never
+# replaces a file). They are only pictures: a failure is told, and the group
+# starts all the same.
+if [ "$group" = listings ] && [ -x /usr/local/bin/zufang-demo-photos ]; then
+  /usr/local/bin/zufang-demo-photos \
+    || echo "zufang-handler: listings: the demo photos could not be drawn (see above); starting all the same" >&2
+fi
+
 echo "zufang-handler: $group: $processes processes x $threads threads on 0.0.0.0:$FASTCGI_PORT"
 exec spawn-fcgi -n -a 0.0.0.0 -p "$FASTCGI_PORT" -- \
   /usr/bin/multiwatch -f "$processes" -r 5 -t 10000 -- "$bin"

@@ -5,8 +5,10 @@
 # start once it has succeeded.
 #
 # tools/ and shared/sql/ are mounted under /srv/zufang. On a database that
-# had no migration applied, SEED_FILE is loaded when it exists (demo data:
-# never on a production host); without it the database starts empty.
+# had no migration applied, SEED_FILE is loaded when it exists (demo data,
+# the repository's data/ mounted at /seed by default: never on a production
+# host, whose ZUFANG_SEED_DIR names a folder without it); without it the
+# database starts empty.
 #
 # Connects over TCP as the application user, who owns the database
 # (MARIADB_USER of the mariadb service). The password goes from the docker
