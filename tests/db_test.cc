@@ -269,6 +269,45 @@ BOOST_AUTO_TEST_CASE(a_bound_of_zero_prepares_every_statement_afresh) {
   BOOST_TEST(SettledServerStatements(observer, before) == before);
 }
 
+// Past the server's limit (connections x bound above it, or another client
+// holding statements) a connection gives its kept statements back and its
+// prepare succeeds; one with none to give answers Unavailable, not Internal.
+BOOST_AUTO_TEST_CASE(a_server_out_of_statements_gets_a_connections_kept_ones_back) {
+  DbConnections observer_conns(Uncached());
+  Db observer(&observer_conns);
+  Rows rows;
+  BOOST_REQUIRE(observer.Query("SELECT @@GLOBAL.max_prepared_stmt_count", {}, &rows).ok());
+  // Put back whatever happens below, once the connections below are closed
+  // (destroyed before this) and the server has room for the SET itself.
+  struct Restore {
+    Db* db;
+    std::string limit;
+    ~Restore() {
+      for (int i = 0; i < 100 && !db->Execute("SET GLOBAL max_prepared_stmt_count = " + limit, {}).ok(); ++i) {
+        usleep(20000);
+      }
+    }
+  } restore{&observer, rows[0].Str(0)};
+  DbConnections conns(Settings(false));
+  Db db(&conns);
+  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(db.Query("SELECT ? - " + std::to_string(i), {Param(i)}, &rows).ok());
+  // The limit at what the server holds (less the observer's own, counted
+  // while it reads and closed after): no statement more fits.
+  const int64_t held = ServerStatements(observer) - 1;
+  BOOST_REQUIRE(observer.Execute("SET GLOBAL max_prepared_stmt_count = " + std::to_string(held), {}).ok());
+  {
+    DbConnections fresh_conns(Settings(false));
+    Db fresh(&fresh_conns);
+    BOOST_TEST(fresh.Query("SELECT 'fresh'", {}, &rows).IsUnavailable());
+  }
+  Status s = db.Query("SELECT 'after'", {}, &rows);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_TEST(rows[0].Str(0) == "after");
+  s = db.Query("SELECT ? - 3", {Param(3)}, &rows);  // given back: prepared again
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_TEST(rows[0].Int(0) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(the_bound_is_a_setting) {
   Config config;
   BOOST_REQUIRE(Config::Parse("t.conf", "mysql.primary = unix:///x.sock\n", &config).ok());

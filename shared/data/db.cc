@@ -21,6 +21,10 @@ namespace {
 
 sql::mysql::MySQL_Driver* g_driver = nullptr;
 
+// The server refused a prepare: it holds max_prepared_stmt_count statements,
+// counted over all its connections.
+constexpr int kTooManyStatements = 1461;
+
 // Client and server error codes that mean "this connection is gone or the
 // server cannot be reached", as opposed to an error in the statement.
 bool IsConnectionError(int code) {
@@ -53,6 +57,7 @@ Status MapSqlError(const sql::SQLException& e) {
   if (code == 1452 || code == 1451) return Status::InvalidArgument(what);  // foreign key
   if (code == 1213) return Status::Aborted(what);                           // deadlock: retry the transaction
   if (code == 1205) return Status::Unavailable(what);                       // lock wait timeout
+  if (code == kTooManyStatements) return Status::Unavailable(what);         // until others close some
   return Status::Internal(what);
 }
 
@@ -97,6 +102,8 @@ class StatementCache {
     index_.emplace(entries_.front().sql, entries_.begin());
     return entries_.front().statement.get();
   }
+
+  size_t size() const { return entries_.size(); }
 
   // Closes every kept statement.
   void Clear() {
@@ -257,10 +264,26 @@ Status Db::Run(int target, bool retry, std::string_view sql, const std::vector<P
     if (!s.ok()) return s;
     try {
       std::unique_ptr<sql::PreparedStatement> once;  // closed when this try ends
-      sql::PreparedStatement* ps = reuse ? conn->statements.Get(conn->connection.get(), sql) : nullptr;
-      if (ps == nullptr) {
-        once.reset(conn->connection->prepareStatement(std::string(sql)));
-        ps = once.get();
+      auto prepare = [&]() {
+        sql::PreparedStatement* p = reuse ? conn->statements.Get(conn->connection.get(), sql) : nullptr;
+        if (p == nullptr) {
+          once.reset(conn->connection->prepareStatement(std::string(sql)));
+          p = once.get();
+        }
+        return p;
+      };
+      sql::PreparedStatement* ps = nullptr;
+      try {
+        ps = prepare();
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kTooManyStatements || conn->statements.size() == 0) throw;
+        // The server is out of statements (too many connections for the
+        // bound, or another client's): this connection gives its kept ones
+        // back, to be prepared again as they are used, and tries once more.
+        LogError("-", "mysql: server at max_prepared_stmt_count; closing this connection's " +
+                          std::to_string(conn->statements.size()) + " kept statements");
+        conn->statements.Clear();
+        ps = prepare();
       }
       Bind(ps, params);
       if (rows != nullptr) {
