@@ -2,6 +2,9 @@
 // a second server standing in for a replica, and pass their sockets in
 // ZUFANG_TEST_PRIMARY / ZUFANG_TEST_REPLICA (unix:///path). Each server holds
 // a table `marker` whose one row names it, so a read shows where it went.
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <string>
@@ -40,6 +43,39 @@ std::string Marker(Db& db) {
   BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
   BOOST_REQUIRE(rows.size() == 1u);
   return rows[0].Str(0);
+}
+
+// One status counter; through a Db of its own that keeps no statement, so
+// that reading a count leaves it as it was.
+int64_t Status_(Db& db, const std::string& scope, const std::string& name) {
+  Rows rows;
+  Status s = db.Query("SELECT VARIABLE_VALUE FROM information_schema." + scope + "_STATUS WHERE VARIABLE_NAME = ?",
+                      {Param(name)}, &rows);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_REQUIRE(rows.size() == 1u);
+  return rows[0].Int(0);
+}
+// Statements prepared on the server, every connection's: the count that
+// max_prepared_stmt_count limits.
+int64_t ServerStatements(Db& observer) { return Status_(observer, "GLOBAL", "PREPARED_STMT_COUNT"); }
+// ServerStatements() once it is `want`, or after 2 s what it is then: a
+// statement is freed when the server has read its close, which answers
+// nothing, so another connection may see it a moment longer.
+int64_t SettledServerStatements(Db& observer, int64_t want) {
+  int64_t n = ServerStatements(observer);
+  for (int i = 0; i < 100 && n != want; ++i) {
+    usleep(20000);
+    n = ServerStatements(observer);
+  }
+  return n;
+}
+// Prepares this connection has made.
+int64_t Prepares(Db& db) { return Status_(db, "SESSION", "COM_STMT_PREPARE"); }
+
+DbSettings Uncached() {
+  DbSettings s = Settings(false);
+  s.statement_cache = 0;
+  return s;
 }
 
 }  // namespace
@@ -154,6 +190,137 @@ BOOST_AUTO_TEST_CASE(a_connection_lost_inside_a_transaction_commits_nothing) {
   Rows rows;
   BOOST_REQUIRE(check.Query("SELECT COUNT(*) FROM items WHERE v = 'lost-tx'", {}, &rows).ok());
   BOOST_TEST(rows[0].Int(0) == 0);
+}
+
+// SQL built from requests (orderings, a PATCH's columns) must not pile up
+// statements on the server: its limit is shared by every connection of
+// every group, and once reached every prepare fails.
+BOOST_AUTO_TEST_CASE(distinct_statements_stay_bounded_per_connection) {
+  DbConnections observer_conns(Uncached());
+  Db observer(&observer_conns);
+  const int64_t before = ServerStatements(observer);
+  {
+    DbConnections conns(Settings(false));  // the default bound
+    Db db(&conns);
+    int64_t most = 0;
+    for (int i = 0; i < 1000; ++i) {
+      Rows rows;
+      Status s = db.Query("SELECT ? + " + std::to_string(i), {Param(1)}, &rows);
+      BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+      BOOST_REQUIRE(rows[0].Int(0) == i + 1);
+      if (i % 50 == 49) most = std::max(most, ServerStatements(observer) - before);
+    }
+    BOOST_TEST(most <= kDefaultStatementCache);
+    BOOST_TEST(most >= kDefaultStatementCache / 2);  // and kept, not closed at once
+  }
+  BOOST_TEST(SettledServerStatements(observer, before) == before);  // closed with their connection
+}
+
+BOOST_AUTO_TEST_CASE(a_smaller_bound_and_writes_are_bounded_too) {
+  DbConnections observer_conns(Uncached());
+  Db observer(&observer_conns);
+  const int64_t before = ServerStatements(observer);
+  DbSettings s = Settings(false);
+  s.statement_cache = 8;
+  DbConnections conns(s);
+  Db db(&conns);
+  int64_t most = 0;
+  for (int i = 0; i < 200; ++i) {
+    // A partial update: a different column list each time.
+    std::string set = "v = ?";
+    for (int bit = 0; bit < 8; ++bit) set += (i >> bit & 1) ? ", n = n + 1" : ", n = n";
+    Status st = db.Execute("UPDATE items SET " + set + " WHERE id = ?", {Param("bounded"), Param(-1)});
+    BOOST_REQUIRE_MESSAGE(st.ok(), st.ToString());
+    most = std::max(most, ServerStatements(observer) - before);
+  }
+  BOOST_TEST(most <= 8);
+}
+
+BOOST_AUTO_TEST_CASE(hot_statements_stay_prepared_and_evicted_ones_prepare_again) {
+  DbSettings s = Settings(false);
+  s.statement_cache = 4;
+  DbConnections conns(s);
+  Db db(&conns);
+  Rows rows;
+  BOOST_REQUIRE(db.Query("SELECT COUNT(*) FROM marker", {}, &rows).ok());
+  const int64_t before = Prepares(db);
+  for (int i = 0; i < 100; ++i) {
+    BOOST_REQUIRE(db.Query("SELECT COUNT(*) FROM marker", {}, &rows).ok());  // hot: every time
+    BOOST_REQUIRE(db.Query("SELECT ? * " + std::to_string(i), {Param(2)}, &rows).ok());  // once each
+    BOOST_REQUIRE(rows[0].Int(0) == 2 * i);
+  }
+  // The 100 new statements and the counter's own (unused meanwhile, so
+  // evicted): the hot one was never prepared again.
+  BOOST_TEST(Prepares(db) - before == 101);
+  BOOST_REQUIRE(db.Query("SELECT ? * 0", {Param(2)}, &rows).ok());  // evicted long ago: prepared again
+  BOOST_TEST(rows[0].Int(0) == 0);
+  BOOST_TEST(Prepares(db) - before == 102);
+}
+
+BOOST_AUTO_TEST_CASE(a_bound_of_zero_prepares_every_statement_afresh) {
+  DbConnections observer_conns(Uncached());
+  Db observer(&observer_conns);
+  const int64_t before = ServerStatements(observer);
+  DbConnections conns(Uncached());
+  Db db(&conns);
+  Rows rows;
+  for (int i = 0; i < 3; ++i) BOOST_REQUIRE(db.Query("SELECT name FROM marker", {}, &rows).ok());
+  BOOST_TEST(rows[0].Str(0) == "primary");
+  BOOST_TEST(SettledServerStatements(observer, before) == before);
+}
+
+// Past the server's limit (connections x bound above it, or another client
+// holding statements) a connection gives its kept statements back and its
+// prepare succeeds; one with none to give answers Unavailable, not Internal.
+BOOST_AUTO_TEST_CASE(a_server_out_of_statements_gets_a_connections_kept_ones_back) {
+  DbConnections observer_conns(Uncached());
+  Db observer(&observer_conns);
+  Rows rows;
+  BOOST_REQUIRE(observer.Query("SELECT @@GLOBAL.max_prepared_stmt_count", {}, &rows).ok());
+  // Put back whatever happens below, once the connections below are closed
+  // (destroyed before this) and the server has room for the SET itself.
+  struct Restore {
+    Db* db;
+    std::string limit;
+    ~Restore() {
+      for (int i = 0; i < 100 && !db->Execute("SET GLOBAL max_prepared_stmt_count = " + limit, {}).ok(); ++i) {
+        usleep(20000);
+      }
+    }
+  } restore{&observer, rows[0].Str(0)};
+  DbConnections conns(Settings(false));
+  Db db(&conns);
+  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(db.Query("SELECT ? - " + std::to_string(i), {Param(i)}, &rows).ok());
+  // The limit at what the server holds (less the observer's own, counted
+  // while it reads and closed after): no statement more fits.
+  const int64_t held = ServerStatements(observer) - 1;
+  BOOST_REQUIRE(observer.Execute("SET GLOBAL max_prepared_stmt_count = " + std::to_string(held), {}).ok());
+  {
+    DbConnections fresh_conns(Settings(false));
+    Db fresh(&fresh_conns);
+    BOOST_TEST(fresh.Query("SELECT 'fresh'", {}, &rows).IsUnavailable());
+  }
+  Status s = db.Query("SELECT 'after'", {}, &rows);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_TEST(rows[0].Str(0) == "after");
+  s = db.Query("SELECT ? - 3", {Param(3)}, &rows);  // given back: prepared again
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_TEST(rows[0].Int(0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_bound_is_a_setting) {
+  Config config;
+  BOOST_REQUIRE(Config::Parse("t.conf", "mysql.primary = unix:///x.sock\n", &config).ok());
+  DbSettings s;
+  BOOST_REQUIRE(LoadDbSettings(config, &s).ok());
+  BOOST_TEST(s.statement_cache == kDefaultStatementCache);
+  BOOST_REQUIRE(Config::Parse("t.conf", "mysql.primary = unix:///x.sock\nmysql.statement_cache = 0\n", &config).ok());
+  BOOST_REQUIRE(LoadDbSettings(config, &s).ok());
+  BOOST_TEST(s.statement_cache == 0);
+  BOOST_REQUIRE(Config::Parse("t.conf", "mysql.primary = unix:///x.sock\nmysql.statement_cache = -1\n", &config).ok());
+  Status st = LoadDbSettings(config, &s);
+  BOOST_TEST(!st.ok());
+  BOOST_TEST(st.message().find("mysql.statement_cache") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

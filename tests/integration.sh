@@ -370,6 +370,7 @@ req GET /api/mobile/13700000002/
 wait_until 10 sh -c "test \"\$(mariadb --socket='$STATE_DIR/run/mysqld.sock' -u root -N zufang -e \"SELECT COUNT(*) FROM tb_sms_outbox WHERE tel = '13700000002'\")\" = 1"
 check "an SMS code requested through the API reaches the outbox" \
   test "$(sql "SELECT COUNT(*) FROM tb_sms_outbox WHERE tel = '13700000002' AND message LIKE CONCAT('%', (SELECT code FROM tb_sms_code WHERE tel = '13700000002'), '%')")" = 1
+source "$ROOT/tests/prepared.sh"
 
 # ---------------------------------------------------------------------------
 section "throttling at the test settings' rates"

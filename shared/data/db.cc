@@ -8,7 +8,9 @@
 #include <mysql_connection.h>
 #include <mysql_driver.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <list>
 #include <unordered_map>
 
 #include "base/log.h"
@@ -18,6 +20,10 @@ namespace zf {
 namespace {
 
 sql::mysql::MySQL_Driver* g_driver = nullptr;
+
+// The server refused a prepare: it holds max_prepared_stmt_count statements,
+// counted over all its connections.
+constexpr int kTooManyStatements = 1461;
 
 // Client and server error codes that mean "this connection is gone or the
 // server cannot be reached", as opposed to an error in the statement.
@@ -51,6 +57,7 @@ Status MapSqlError(const sql::SQLException& e) {
   if (code == 1452 || code == 1451) return Status::InvalidArgument(what);  // foreign key
   if (code == 1213) return Status::Aborted(what);                           // deadlock: retry the transaction
   if (code == 1205) return Status::Unavailable(what);                       // lock wait timeout
+  if (code == kTooManyStatements) return Status::Unavailable(what);         // until others close some
   return Status::Internal(what);
 }
 
@@ -67,21 +74,72 @@ void Bind(sql::PreparedStatement* ps, const std::vector<Param>& params) {
   }
 }
 
+// The statements prepared on one connection, most recently used first, at
+// most `capacity` of them (see db.h, "Statements"). A statement is evicted
+// before the next one is prepared, so the server never holds more than
+// `capacity` of this connection's. The one Get() returns is the most recent,
+// never evicted while the caller uses it.
+class StatementCache {
+ public:
+  explicit StatementCache(size_t capacity) : capacity_(capacity) {}
+  ~StatementCache() { Clear(); }
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  // The kept statement for `sql`, prepared on `connection` if it was not
+  // kept; null when nothing is kept (capacity 0). Throws what the driver
+  // throws.
+  sql::PreparedStatement* Get(sql::Connection* connection, std::string_view sql) {
+    if (capacity_ == 0) return nullptr;
+    auto it = index_.find(sql);
+    if (it != index_.end()) {
+      entries_.splice(entries_.begin(), entries_, it->second);
+      return it->second->statement.get();
+    }
+    while (entries_.size() >= capacity_) EvictOldest();
+    std::unique_ptr<sql::PreparedStatement> ps(connection->prepareStatement(std::string(sql)));
+    entries_.push_front(Entry{std::string(sql), std::move(ps)});
+    index_.emplace(entries_.front().sql, entries_.begin());
+    return entries_.front().statement.get();
+  }
+
+  size_t size() const { return entries_.size(); }
+
+  // Closes every kept statement.
+  void Clear() {
+    while (!entries_.empty()) EvictOldest();
+  }
+
+ private:
+  struct Entry {
+    std::string sql;
+    std::unique_ptr<sql::PreparedStatement> statement;
+  };
+
+  void EvictOldest() {
+    Entry& oldest = entries_.back();
+    index_.erase(oldest.sql);
+    try {
+      oldest.statement->close();  // frees it on the server
+    } catch (const std::exception&) {
+      // The connection is gone, and the statement with it.
+    }
+    entries_.pop_back();
+  }
+
+  size_t capacity_;
+  std::list<Entry> entries_;  // most recently used first
+  // Keys view the entries' own strings, which a list never moves: a lookup
+  // copies nothing.
+  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;
+};
+
 }  // namespace
 
 struct DbConnections::Conn {
+  explicit Conn(size_t statement_cache) : statements(statement_cache) {}
   std::unique_ptr<sql::Connection> connection;
-  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements;
-
-  sql::PreparedStatement* Prepare(std::string_view sql) {
-    std::string key(sql);
-    auto it = statements.find(key);
-    if (it != statements.end()) return it->second.get();
-    std::unique_ptr<sql::PreparedStatement> ps(connection->prepareStatement(key));
-    sql::PreparedStatement* raw = ps.get();
-    statements.emplace(std::move(key), std::move(ps));
-    return raw;
-  }
+  StatementCache statements;  // after the connection: destroyed before it
 };
 
 int64_t Row::Int(size_t i) const {
@@ -112,6 +170,9 @@ Status LoadDbSettings(const Config& config, DbSettings* out) {
   st = config.GetInt("mysql.io_timeout_s", 10, 1, 3600, &v);
   if (!st.ok()) return st;
   s.io_timeout_s = static_cast<int>(v);
+  st = config.GetInt("mysql.statement_cache", kDefaultStatementCache, 0, 16382, &v);
+  if (!st.ok()) return st;
+  s.statement_cache = static_cast<int>(v);
   s.time_zone = config.GetString("app.time_zone", "+08:00");
   *out = std::move(s);
   return Status::Ok();
@@ -140,7 +201,7 @@ void DbConnections::Drop(int target) {
   std::unique_ptr<Conn>& slot = conns_[static_cast<size_t>(target + 1)];
   if (!slot) return;
   try {
-    slot->statements.clear();  // statements before their connection
+    slot->statements.Clear();  // statements before their connection
     if (slot->connection) slot->connection->close();
   } catch (const std::exception&) {
     // Closing a dead connection may throw; it is being discarded anyway.
@@ -170,7 +231,7 @@ Status DbConnections::Connect(int target, Conn** out) {
     opts["OPT_WRITE_TIMEOUT"] = settings_.io_timeout_s;
     opts["OPT_RECONNECT"] = false;  // we reconnect ourselves, with statements re-prepared
     opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-    auto conn = std::make_unique<Conn>();
+    auto conn = std::make_unique<Conn>(static_cast<size_t>(std::max(settings_.statement_cache, 0)));
     conn->connection.reset(g_driver->connect(opts));
     std::unique_ptr<sql::Statement> st(conn->connection->createStatement());
     st->execute("SET time_zone = '" + settings_.time_zone + "'");
@@ -202,9 +263,28 @@ Status Db::Run(int target, bool retry, std::string_view sql, const std::vector<P
     Status s = conns_->Connect(target, &conn);
     if (!s.ok()) return s;
     try {
-      std::unique_ptr<sql::PreparedStatement> once;
-      if (!reuse) once.reset(conn->connection->prepareStatement(std::string(sql)));
-      sql::PreparedStatement* ps = reuse ? conn->Prepare(sql) : once.get();
+      std::unique_ptr<sql::PreparedStatement> once;  // closed when this try ends
+      auto prepare = [&]() {
+        sql::PreparedStatement* p = reuse ? conn->statements.Get(conn->connection.get(), sql) : nullptr;
+        if (p == nullptr) {
+          once.reset(conn->connection->prepareStatement(std::string(sql)));
+          p = once.get();
+        }
+        return p;
+      };
+      sql::PreparedStatement* ps = nullptr;
+      try {
+        ps = prepare();
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != kTooManyStatements || conn->statements.size() == 0) throw;
+        // The server is out of statements (too many connections for the
+        // bound, or another client's): this connection gives its kept ones
+        // back, to be prepared again as they are used, and tries once more.
+        LogError("-", "mysql: server at max_prepared_stmt_count; closing this connection's " +
+                          std::to_string(conn->statements.size()) + " kept statements");
+        conn->statements.Clear();
+        ps = prepare();
+      }
       Bind(ps, params);
       if (rows != nullptr) {
         rows->clear();

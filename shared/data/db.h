@@ -1,6 +1,17 @@
 // MySQL access: per-thread connections, prepared statements reused, reconnect
 // after a lost connection, reads on replicas and writes on the primary.
 //
+// Statements: each connection keeps the statements it prepared, at most
+// DbSettings::statement_cache of them, least recently used closed first.
+// The bound matters because handlers build SQL from requests (an ORDER BY
+// from `ordering`, a PATCH's UPDATE from the fields its body gave), and the
+// server counts every connection's statements against one server-wide limit,
+// max_prepared_stmt_count (16382 by default): past it every prepare fails on
+// every connection. The statements that serve every request stay prepared;
+// rare ones are prepared again when next used. Size it so that
+// (connections to one server) x statement_cache stays under that limit:
+// every group's processes x threads, plus the worker's and the tools'.
+//
 // Layers: DbConnections owns one thread's connections (one to the primary,
 // one per replica, opened lazily); Db is a request's view of them. Every call
 // returns a Status; Connector/C++ exceptions stop inside db.cc.
@@ -38,6 +49,12 @@
 
 namespace zf {
 
+// Statements kept per connection unless mysql.statement_cache says otherwise:
+// the statements of the busiest group (listings) fit several times over, and
+// the default stack's 168 handler threads x 64 stay under MariaDB's default
+// max_prepared_stmt_count.
+constexpr int kDefaultStatementCache = 64;
+
 struct DbSettings {
   // "unix:///path/to/mysqld.sock" or "tcp://host:port".
   std::string primary;
@@ -48,10 +65,12 @@ struct DbSettings {
   int connect_timeout_s = 1;
   int io_timeout_s = 10;
   std::string time_zone = "+08:00";  // session time zone for DATETIME math
+  // Prepared statements kept per connection; 0 prepares every one afresh.
+  int statement_cache = kDefaultStatementCache;
 };
 
 // Reads mysql.* keys: primary, replicas, database, user, password_env,
-// connect_timeout_s, io_timeout_s; app.time_zone.
+// connect_timeout_s, io_timeout_s, statement_cache; app.time_zone.
 Status LoadDbSettings(const Config& config, DbSettings* out);
 
 // Loads the driver; call once at start-up, before threads start.
