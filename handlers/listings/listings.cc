@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -364,6 +365,11 @@ Response ListPhotos(Context& ctx, const Request& req, const PathParams& params) 
 
 // ---- Writes -----------------------------------------------------------------------
 
+std::string Trimmed(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  return s;
+}
+
 // `tags`: a list of tag ids (a form sends the field once per id).
 void ReadTags(const Json::Value& body, FieldErrors* errors, WriteExtras* extras) {
   if (!body.isMember("tags")) return;
@@ -382,7 +388,7 @@ void ReadTags(const Json::Value& body, FieldErrors* errors, WriteExtras* extras)
       ids.push_back(id);
     } else {
       errors->Add("tags", Msg::kNoSuchPrimaryKey,
-                  item.isString() ? item.asString() : item.toStyledString().substr(0, 40));
+                  item.isString() ? item.asString() : Trimmed(item.toStyledString()).substr(0, 40));
     }
   }
   extras->ids = ids;

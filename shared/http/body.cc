@@ -1,5 +1,7 @@
 #include "http/body.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -38,6 +40,43 @@ const char* PythonTypeName(const Json::Value& v) {
 
 }  // namespace
 
+std::string OverflowsAsText(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  size_t i = 0;
+  while (i < json.size()) {
+    char c = json[i];
+    if (c == '"') {  // copy a string whole, escapes included
+      size_t j = i + 1;
+      while (j < json.size() && json[j] != '"') j += json[j] == '\\' ? 2 : 1;
+      j = std::min(j + 1, json.size());
+      out.append(json.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t j = i + 1;
+      while (j < json.size() && (std::isdigit(static_cast<unsigned char>(json[j])) || json[j] == '.' ||
+                                 json[j] == 'e' || json[j] == 'E' || json[j] == '+' || json[j] == '-')) {
+        ++j;
+      }
+      std::string number(json.substr(i, j - i));
+      errno = 0;
+      double v = std::strtod(number.c_str(), nullptr);
+      if (errno == ERANGE && std::isinf(v)) {
+        out += v < 0 ? "\"-inf\"" : "\"inf\"";
+      } else {
+        out += number;
+      }
+      i = j;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
 Status ParseBody(const Request& req, Json::Value* out, const std::set<std::string>& list_fields) {
   *out = Json::Value(Json::objectValue);
   if (req.body.empty()) return Status::Ok();
@@ -54,11 +93,24 @@ Status ParseBody(const Request& req, Json::Value* out, const std::set<std::strin
     std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
     std::string errors;
     Json::Value doc;
-    bool parsed = false;
-    try {
-      parsed = reader->parse(req.body.data(), req.body.data() + req.body.size(), &doc, &errors);
-    } catch (const Json::Exception& e) {  // jsoncpp throws for nesting past stackLimit
-      errors = e.what();
+    auto parse = [&](const std::string& text) {
+      try {
+        return reader->parse(text.data(), text.data() + text.size(), &doc, &errors);
+      } catch (const Json::Exception& e) {  // jsoncpp throws for nesting past stackLimit
+        errors = e.what();
+        return false;
+      }
+    };
+    bool parsed = parse(req.body);
+    if (!parsed) {
+      // Python reads 1e400 as inf; jsoncpp refuses it. As text "inf" it meets
+      // each field as inf does in DRF (str(inf) for a CharField, invalid
+      // elsewhere), so the field's own message answers.
+      std::string infinities = OverflowsAsText(req.body);
+      if (infinities != req.body) {
+        errors.clear();
+        parsed = parse(infinities);
+      }
     }
     if (!parsed) {
       std::string reason = errors.substr(0, errors.find('\n'));

@@ -16,6 +16,7 @@
 
 #include <optional>
 #include <set>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,8 @@
 namespace zf {
 
 // OK and *out filled on success; else the refusal to answer (ErrorResponse).
+// A JSON number past a double's range (1e400) is read as the text "inf" or
+// "-inf", as Python reads it as inf and DRF's fields then see str(inf).
 Status ParseBody(const Request& req, Json::Value* out, const std::set<std::string>& list_fields = {});
 
 // A string field as a DRF CharField reads it: absent -> "该字段是必填项。"
@@ -53,6 +56,11 @@ bool ReadInt(const Json::Value& body, const std::string& field, bool required, i
 // A boolean as DRF's BooleanField reads it: true/false, 1/0, and the strings
 // "true"/"false"/"1"/"0"/"yes"/"no"/"on"/"off" (any case) -> "必须是有效的布尔值。".
 bool ReadBool(const Json::Value& body, const std::string& field, bool required, FieldErrors* errors, bool* out);
+
+// `json` with every number token that overflows a double (1e400, -1e400)
+// replaced by the JSON string "inf" or "-inf"; strings and every other token
+// are copied as they are. Exposed for tests.
+std::string OverflowsAsText(std::string_view json);
 
 constexpr int64_t kInt32Min = -2147483648LL;
 constexpr int64_t kInt32Max = 2147483647LL;

@@ -128,3 +128,33 @@ BOOST_AUTO_TEST_CASE(integral_values_past_int64_get_the_range_message) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(overflowing_numbers)
+
+BOOST_AUTO_TEST_CASE(become_text_outside_strings_only) {
+  BOOST_TEST(OverflowsAsText("{\"a\":-1e400,\"b\":1e400}") == "{\"a\":\"-inf\",\"b\":\"inf\"}");
+  BOOST_TEST(OverflowsAsText("[1e308,-2.5e-400,12]") == "[1e308,-2.5e-400,12]");  // in range, underflow: kept
+  BOOST_TEST(OverflowsAsText("{\"1e400\":\"x 1e400 \\\" 1e400\"}") == "{\"1e400\":\"x 1e400 \\\" 1e400\"}");
+  BOOST_TEST(OverflowsAsText("{\"a\":[1E999]}") == "{\"a\":[\"inf\"]}");
+  BOOST_TEST(OverflowsAsText("{\"a\":\"unterminated") == "{\"a\":\"unterminated");
+}
+
+BOOST_AUTO_TEST_CASE(meet_each_field_as_inf_does_in_drf) {
+  Json::Value v;
+  BOOST_REQUIRE(!Answer(Post("application/json", "{\"i\":-1e400,\"b\":1e400,\"s\":-1e400}"), &v));
+  FieldErrors e;
+  int64_t n = 0;
+  bool b = false;
+  std::string s;
+  BOOST_TEST(!ReadInt(v, "i", true, kInt32Min, kInt32Max, &e, &n));
+  BOOST_TEST(!ReadBool(v, "b", true, &e, &b));
+  BOOST_TEST(ReadString(v, "s", true, 10, &e, &s));
+  BOOST_TEST(s == "-inf");
+  BOOST_TEST(ErrorResponse(Status::Invalid(e)).body == "{\"i\":[\"请填写合法的整数值。\"],\"b\":[\"必须是有效的布尔值。\"]}");
+  // A document that is broken for another reason still answers its parse error.
+  std::optional<Response> r = Answer(Post("application/json", "{\"a\":1e400,}"), &v);
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->body.find("JSON parse error") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
