@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       zf::AppSettings settings;
       s = zf::LoadAppSettings(config, g, &settings);
       long processes = 0;
-      if (s.ok()) s = config.GetInt("group." + g + ".processes", 1, 1, 64, &processes);
+      if (s.ok()) s = config.GetInt("group." + g + ".processes", &processes);
       if (!s.ok()) {
         fprintf(stderr, "zufang-settings: %s\n", s.message().c_str());
         return 78;
