@@ -211,7 +211,7 @@ std::string Cell(const std::string& text) {
 
 std::string Code(const std::string& text) { return "`" + text + "`"; }
 
-std::string ValuesCell(const SettingSpec& s) {
+std::string Values(const SettingSpec& s) {
   switch (s.type) {
     case SettingType::kInt:
     case SettingType::kDuration: {
@@ -241,7 +241,7 @@ std::string ValuesCell(const SettingSpec& s) {
   return "";
 }
 
-std::string DefaultCell(const SettingSpec& s) {
+std::string Default(const SettingSpec& s) {
   if (s.default_value == nullptr) return "—";
   if (*s.default_value == '\0') return "empty";
   return Code(s.default_value);
@@ -250,9 +250,12 @@ std::string DefaultCell(const SettingSpec& s) {
 }  // namespace
 
 const char kSettingsTableBegin[] =
-    "<!-- settings table: made from shared/base/settings_schema.cc by `make settings-table`; edit the schema, "
+    "<!-- settings table: made from shared/base/settings_schema.cc by `make settings-files`; edit the schema, "
     "not this table -->";
 const char kSettingsTableEnd[] = "<!-- end of the settings table -->";
+
+std::string SettingValues(const SettingSpec& spec) { return Values(spec); }
+std::string SettingDefault(const SettingSpec& spec) { return Default(spec); }
 
 const SettingSpec* SettingsBegin() { return std::begin(kSettings); }
 const SettingSpec* SettingsEnd() { return std::end(kSettings); }
@@ -374,7 +377,7 @@ std::string CheckSettingValue(const SettingSpec& spec, const std::string& value)
 std::string SettingsMarkdown() {
   std::string out = "| key | values | default | meaning |\n|---|---|---|---|\n";
   for (const SettingSpec& s : kSettings) {
-    out += "| " + Cell(Code(s.key)) + " | " + Cell(ValuesCell(s)) + " | " + Cell(DefaultCell(s)) + " | " +
+    out += "| " + Cell(Code(s.key)) + " | " + Cell(Values(s)) + " | " + Cell(Default(s)) + " | " +
            Cell(s.meaning) + " |\n";
   }
   return out;

@@ -9,7 +9,7 @@
 // settings table.
 //
 // Adding a key: one line in kSettings (settings_schema.cc), then
-// `make settings-table` to refresh the README (a unit test compares them).
+// `make settings-files` to refresh the README (a unit test compares them).
 //
 // A key is either literal ("jobs.lease_s") or a pattern whose one segment
 // `<name>` stands for any [a-z0-9_-]+ ("group.<name>.threads" matches
@@ -67,6 +67,11 @@ std::string CheckSettingValue(const SettingSpec& spec, const std::string& value)
 
 // Optimal string alignment distance (a transposition counts as one edit).
 size_t EditDistance(std::string_view a, std::string_view b);
+
+// A key's values ("1–64", "`on`, `off`") and default ("`8`", "empty", "—":
+// none) as the table writes them (Markdown).
+std::string SettingValues(const SettingSpec& spec);
+std::string SettingDefault(const SettingSpec& spec);
 
 // The schema as a Markdown table (key, values, default, meaning): the
 // README's settings table, between kSettingsTableBegin and kSettingsTableEnd.
