@@ -5,6 +5,7 @@
 #   make stop    stop what `make run` started
 #   make test    build, run the unit tests, then the integration tests on their own stack
 #   make bench   benchmark the district detail against Nginx serving a static file
+#   make settings-files  rewrite what is made from the settings schema
 
 BUILD_DIR ?= $(CURDIR)/build
 BUILD_TYPE ?= RelWithDebInfo
@@ -12,7 +13,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export BUILD_DIR
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build run stop status test unit integration bench clean scale
+.PHONY: all deps build run stop status test unit integration bench clean scale settings-files
 
 all: build
 
@@ -46,6 +47,11 @@ test: unit integration
 
 bench: build
 	@tools/bench-districts.sh
+
+# What is made from the settings schema (shared/base/settings_schema.cc):
+# README.md's settings table. A unit test fails when it is stale.
+settings-files: build
+	@$(BUILD_DIR)/tools/zufang-settings schema --readme README.md
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -36,6 +36,13 @@ std::string ValidationError(const std::string& text) {
   return s.ok() ? "" : s.message();
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(settings_schema)
@@ -225,6 +232,34 @@ BOOST_AUTO_TEST_CASE(every_conf_d_file_validates) {
     BOOST_TEST(s.ok(), env << ": " << s.ToString());
   }
   BOOST_TEST(files >= 4u);  // common, local, test, production
+}
+
+BOOST_AUTO_TEST_CASE(the_readme_table_is_the_schemas) {
+  std::string readme = ReadFile(std::string(ZUFANG_TEST_SOURCE_DIR) + "/README.md");
+  std::string table;
+  BOOST_TEST_REQUIRE(zf::ExtractSettingsTable(readme, &table), "README.md has no settings table between the markers");
+  BOOST_TEST(table == zf::SettingsMarkdown(),
+             "README.md's settings table differs from the schema: run `make settings-files` (it rewrites the "
+             "table from shared/base/settings_schema.cc)");
+}
+
+BOOST_AUTO_TEST_CASE(the_readme_comparison_sees_a_difference) {
+  // The test above compares something: a table between the markers, which a
+  // changed cell or a lost marker makes different or missing.
+  std::string doc = std::string("intro\n") + zf::kSettingsTableBegin + "\n" + zf::SettingsMarkdown() +
+                    zf::kSettingsTableEnd + "\nafter\n";
+  std::string table;
+  BOOST_TEST_REQUIRE(zf::ExtractSettingsTable(doc, &table));
+  BOOST_TEST(table == zf::SettingsMarkdown());
+  std::string changed = doc;
+  size_t at = changed.find("| `jobs.lease_s` | 1–86400 s | `60` |");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  changed.replace(changed.find("`60`", at), 4, "`90`");
+  BOOST_TEST_REQUIRE(zf::ExtractSettingsTable(changed, &table));
+  BOOST_TEST(table != zf::SettingsMarkdown());
+  BOOST_TEST(!zf::ExtractSettingsTable("no markers here\n", &table));
+  BOOST_TEST(!zf::ExtractSettingsTable(std::string(zf::kSettingsTableBegin) + "\n| a |\n", &table));
+  BOOST_TEST(!zf::ExtractSettingsTable(std::string(zf::kSettingsTableEnd) + "\n" + zf::kSettingsTableBegin + "\n", &table));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
