@@ -49,9 +49,20 @@ bench: build
 	@tools/bench-districts.sh
 
 # What is made from the settings schema (shared/base/settings_schema.cc):
-# README.md's settings table. A unit test fails when it is stale.
+# README.md's settings table, and docker/nginx/settings.env (production's
+# nginx.* settings for the nginx container, whose image has no
+# zufang-settings; read in a clean environment, as a container would).
+# Unit tests fail when either is stale.
+SETTINGS_ENV = docker/nginx/settings.env
 settings-files: build
 	@$(BUILD_DIR)/tools/zufang-settings schema --readme README.md
+	@{ printf '%s\n' \
+	    "# production's nginx.* settings, for the nginx service of docker-compose.yml" \
+	    "# (its image has no zufang-settings): made by \`make settings-files\` with" \
+	    "# \`ZUFANG_ENV=production zufang-settings env nginx\`. Do not edit: change" \
+	    "# conf.d/ or shared/base/settings_schema.cc; a unit test fails when they differ."; \
+	  env -i ZUFANG_ENV=production ZUFANG_CONF_DIR=$(CURDIR)/conf.d $(BUILD_DIR)/tools/zufang-settings env nginx; \
+	} > $(SETTINGS_ENV).new && mv $(SETTINGS_ENV).new $(SETTINGS_ENV) && echo "$(SETTINGS_ENV): production's nginx.* settings"
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,9 +1,11 @@
 #include "base/settings_schema.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -260,6 +262,34 @@ BOOST_AUTO_TEST_CASE(the_readme_comparison_sees_a_difference) {
   BOOST_TEST(!zf::ExtractSettingsTable("no markers here\n", &table));
   BOOST_TEST(!zf::ExtractSettingsTable(std::string(zf::kSettingsTableBegin) + "\n| a |\n", &table));
   BOOST_TEST(!zf::ExtractSettingsTable(std::string(zf::kSettingsTableEnd) + "\n" + zf::kSettingsTableBegin + "\n", &table));
+}
+
+BOOST_AUTO_TEST_CASE(the_nginx_containers_settings_are_productions) {
+  // docker/nginx/settings.env stands in for zufang-settings in the nginx
+  // image: NGINX_WORKERS=... for every nginx.* key, production's value.
+  std::map<std::string, std::string> file;
+  std::istringstream lines(ReadFile(std::string(ZUFANG_TEST_SOURCE_DIR) + "/docker/nginx/settings.env"));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t eq = line.find('=');
+    BOOST_TEST_REQUIRE(eq != std::string::npos, line);
+    file[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  Config production;
+  Status s = Config::Load(ZUFANG_TEST_CONF_DIR, "production", &production);
+  BOOST_TEST_REQUIRE(s.ok(), s.ToString());
+  std::map<std::string, std::string> want;
+  for (const SettingSpec* spec = zf::SettingsBegin(); spec != zf::SettingsEnd(); ++spec) {
+    std::string key = spec->key;
+    if (key.rfind("nginx.", 0) != 0) continue;
+    std::string var;
+    for (char c : key) var += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    BOOST_TEST_REQUIRE(production.GetString(key, &want[var]).ok(), key);
+  }
+  BOOST_TEST(want.size() == 3u);
+  BOOST_TEST((file == want), "docker/nginx/settings.env differs from production's nginx.* settings: run "
+                             "`make settings-files`");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
