@@ -73,6 +73,9 @@ const SettingSpec kSettings[] = {
     EnvVar("mysql.password_env", "", "the variable (or `<var>_FILE`) holding the database password; empty: none"),
     Duration("mysql.connect_timeout_s", "1", 1, 60, "s", "connecting to a server"),
     Duration("mysql.io_timeout_s", "10", 1, 3600, "s", "one read or write on a connection"),
+    Int("mysql.statement_cache", "64", 0, 16382, nullptr,
+        "prepared statements each connection keeps, least recently used closed first (0: none); this times "
+        "the connections to one server stays under its `max_prepared_stmt_count`"),
 
     // memcached and the caches in front of it.
     String("memcached.servers", kNoDefault, "`host:port[,host:port]`", "the memcached servers"),
