@@ -119,7 +119,7 @@ const SettingSpec kSettings[] = {
            "finds a user; the name is escaped (RFC 4515)"),
     String("ldap.group_base", kNoDefault, "a DN", "where groups are searched (when `ldap.enabled`)"),
     String("ldap.group_filter", kNoDefault, "a filter with `{dn}`", "finds a user's groups"),
-    List("ldap.group_roles", "", "`cn:roleid` items", "a group's role (`tb_role`: 4 管理员, 3 经纪人)"),
+    List("ldap.group_roles", "", "`cn:roleid` items", "a group's role, a `tb_role` id (4 administrator, 3 agent)"),
     Duration("ldap.timeout_ms", "2000", 100, 60000, "ms", "one directory operation"),
 
     // Passwords.
