@@ -5,6 +5,7 @@
 #   make stop    stop what `make run` started
 #   make test    build, run the unit tests, then the integration tests on their own stack
 #   make bench   benchmark the district detail against Nginx serving a static file
+#   make settings-files  rewrite what is made from the settings schema
 
 BUILD_DIR ?= $(CURDIR)/build
 BUILD_TYPE ?= RelWithDebInfo
@@ -12,7 +13,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export BUILD_DIR
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build run stop status test unit integration bench clean scale
+.PHONY: all deps build run stop status test unit integration bench clean scale settings-files
 
 all: build
 
@@ -46,6 +47,22 @@ test: unit integration
 
 bench: build
 	@tools/bench-districts.sh
+
+# What is made from the settings schema (shared/base/settings_schema.cc):
+# README.md's settings table, and docker/nginx/settings.env (production's
+# nginx.* settings for the nginx container, whose image has no
+# zufang-settings; read in a clean environment, as a container would).
+# Unit tests fail when either is stale.
+SETTINGS_ENV = docker/nginx/settings.env
+settings-files: build
+	@$(BUILD_DIR)/tools/zufang-settings schema --readme README.md
+	@{ printf '%s\n' \
+	    "# production's nginx.* settings, for the nginx service of docker-compose.yml" \
+	    "# (its image has no zufang-settings): made by \`make settings-files\` with" \
+	    "# \`ZUFANG_ENV=production zufang-settings env nginx\`. Do not edit: change" \
+	    "# conf.d/ or shared/base/settings_schema.cc; a unit test fails when they differ."; \
+	  env -i ZUFANG_ENV=production ZUFANG_CONF_DIR=$(CURDIR)/conf.d $(BUILD_DIR)/tools/zufang-settings env nginx; \
+	} > $(SETTINGS_ENV).new && mv $(SETTINGS_ENV).new $(SETTINGS_ENV) && echo "$(SETTINGS_ENV): production's nginx.* settings"
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -23,9 +23,9 @@ all_groups() { settings groups; }
 # check_threads GROUP PROCESSES: libfcgi pins one thread per kept connection.
 check_threads() {
   local group="$1" processes="$2" threads workers keepalive
-  threads="$(settings get "group.$group.threads" 8)"
-  workers="$(settings get nginx.workers 2)"
-  keepalive="$(settings get nginx.keepalive 8)"
+  threads="$(setting "group.$group.threads")"
+  workers="$(setting nginx.workers)"
+  keepalive="$(setting nginx.keepalive)"
   if [ $((processes * threads)) -le $((workers * keepalive)) ]; then
     die "group $group: $processes processes x $threads threads must exceed nginx.workers x nginx.keepalive" \
         "($workers x $keepalive), or kept connections would stall requests; raise group.$group.threads"
@@ -51,7 +51,7 @@ start_group() {
     say "  $group already running (multiwatch pid $(cat "$RUN/$group.pid"))"
     return 0
   fi
-  processes="$(cat "$RUN/$group.processes" 2>/dev/null || settings get "group.$group.processes" 1)"
+  processes="$(cat "$RUN/$group.processes" 2>/dev/null || setting "group.$group.processes")"
   # A fresh socket name first, then renamed into place: connects never see
   # a missing or half-made socket.
   launch "$group" "$processes" "$RUN/$group.sock.new" "$RUN/$group.pid"

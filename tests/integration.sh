@@ -297,6 +297,51 @@ check "bad value exits 78" test "$rc" = 78
 check "  ... naming the key" grep -q 'group.districts.threads' "$T/check.out"
 ZUFANG_ENV=nope "$BUILD_DIR/handlers/districts/districts" --check > "$T/check2.out" 2>&1
 check "unknown settings file is refused" test "$?" = 78
+# A misspelt key, in the file every environment includes: every group's
+# --check and zufang-settings check refuse it, naming it, where it is set
+# and the key meant.
+mkdir -p "$T/typo"
+cp "$ROOT"/conf.d/*.conf "$T/typo/"
+echo "throttle.enabeld = on" >> "$T/typo/common.conf"
+typo_line="$(wc -l < "$T/typo/common.conf")"
+typo_message="unknown key \"throttle.enabeld\" at common.conf:$typo_line (did you mean \"throttle.enabled\"?)"
+for group in $(settings groups); do
+  ZUFANG_CONF_DIR="$T/typo" "$BUILD_DIR/handlers/$group/$group" --check > "$T/typo-$group.out" 2>&1
+  rc=$?
+  if [ "$rc" = 78 ] && grep -qF "$group: configuration error: settings $T/typo/test.conf: $typo_message" "$T/typo-$group.out"; then
+    ok "$group --check refuses a misspelt key, naming it and the key meant"
+  else
+    bad "$group --check refuses a misspelt key, naming it and the key meant" "exit $rc: $(cat "$T/typo-$group.out")"
+  fi
+done
+ZUFANG_CONF_DIR="$T/typo" settings check > "$T/typo-settings.out" 2>&1
+rc=$?
+check "zufang-settings check refuses it too (exit $rc)" \
+  sh -c "test $rc = 78 && grep -qF '$typo_message' '$T/typo-settings.out'"
+check "  ... but the stack can still list its groups to stop them" \
+  test "$(ZUFANG_CONF_DIR="$T/typo" settings groups | wc -l)" -eq "$(settings groups | wc -l)"
+# Production's settings come from the environment: a misspelt key there too.
+cp "$ROOT/conf.d/production.conf" "$T/typo/production.conf"
+cp "$ROOT/conf.d/common.conf" "$T/typo/common.conf"
+# shellcheck disable=SC2016 # written into the file as production.conf writes its keys
+echo 'group.listings.thread = ${ZUFANG_LISTINGS_THREADS:-16}' >> "$T/typo/production.conf"
+ZUFANG_ENV=production ZUFANG_CONF_DIR="$T/typo" "$BUILD_DIR/handlers/listings/listings" --check > "$T/typo-prod.out" 2>&1
+rc=$?
+check "a misspelt key in production.conf is refused (exit $rc)" \
+  sh -c "test $rc = 78 && grep -qF 'unknown key \"group.listings.thread\" at production.conf:' '$T/typo-prod.out' &&
+         grep -qF '(did you mean \"group.listings.threads\"?)' '$T/typo-prod.out'"
+check "every conf.d settings file passes zufang-settings check" \
+  sh -c "for env in local test production; do ZUFANG_DB_PASSWORD=unused ZUFANG_ENV=\$env '$BUILD_DIR/tools/zufang-settings' check >/dev/null || exit 1; done"
+# zufang-settings get: the file's value, else the schema's default; a key
+# the schema lacks is refused, naming the key meant.
+grep -v '^nginx.keepalive' "$ROOT/conf.d/common.conf" > "$T/typo/common.conf"
+check "get prints the schema's default for a key no file sets" \
+  test "$(ZUFANG_CONF_DIR="$T/typo" settings get nginx.keepalive)" = 16
+check "get prints the file's value" test "$(settings get group.catalogue.threads)" = 24
+settings get throttle.enabeld > "$T/get-typo.out" 2>&1
+rc=$?
+check "get refuses a key the schema lacks (exit $rc)" \
+  sh -c "test $rc = 64 && grep -qF '(did you mean \"throttle.enabled\"?)' '$T/get-typo.out'"
 
 # ---------------------------------------------------------------------------
 section "database layer against real servers (primary and a second server as replica)"

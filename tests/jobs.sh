@@ -23,7 +23,7 @@ stop_pidfile worker "$STATE_DIR/run/worker.pid" 15 >/dev/null
 
 JOBS_WORKER="$BUILD_DIR/tools/zufang-worker"
 JOBS_LOG="$STATE_DIR/log/worker-test.log"
-JOBS_TZ="$("$BUILD_DIR/tools/zufang-settings" get app.time_zone +08:00)"
+JOBS_TZ="$("$BUILD_DIR/tools/zufang-settings" get app.time_zone)"
 JOBS_PIDS=()     # worker processes started here
 JOBS_WRAPPERS=() # their `timeout` parents
 mkdir -p "$STATE_DIR/log"

@@ -31,11 +31,11 @@ flush_memcached() {
 # What the estates and listings groups may add: each thread of each process
 # has one connection (one more per process reads revocations), each keeping
 # at most statement_cache statements, some of which it holds already.
-PS_BOUND="$(settings get mysql.statement_cache 64)"
+PS_BOUND="$(settings get mysql.statement_cache)"
 PS_GROWTH=0
 for group in estates listings; do
   processes="$(pgrep -P "$(cat "$STATE_DIR/run/$group.pid")" | wc -l)"
-  threads="$(settings get "group.$group.threads" 8)"
+  threads="$(settings get "group.$group.threads")"
   PS_GROWTH=$((PS_GROWTH + processes * (threads + 1) * PS_BOUND))
 done
 PS_LIMIT_BEFORE="$(sql "SELECT @@GLOBAL.max_prepared_stmt_count")"

@@ -674,7 +674,7 @@ void RefreshCachedListings(const zf::Config& config) {
   zf::MemcachedSettings settings;
   if (!config.GetString("memcached.servers", &settings.servers).ok() || settings.servers.empty()) return;
   zf::MemcachedCache cache(settings);
-  zf::BumpGeneration(&cache, config.GetString("cache.prefix", "zf:"), "listings", "zufang-gen-listings");
+  zf::BumpGeneration(&cache, config.GetString("cache.prefix"), "listings", "zufang-gen-listings");
 }
 
 int main(int argc, char** argv) {

@@ -55,3 +55,8 @@ stop_pidfile() {
 }
 
 settings() { "$BUILD_DIR/tools/zufang-settings" "$@"; }
+# setting KEY: KEY's effective value, the settings file's or else the
+# settings schema's default (shared/base/settings_schema.cc): scripts keep no
+# defaults of their own. Stops the script (under set -e) when it cannot be read;
+# zufang-settings has said why.
+setting() { settings get "$1" || die "cannot read the setting $1"; }

@@ -4,8 +4,9 @@
 # private stack (tools/stack.sh) and the nginx container
 # (docker/nginx/render.sh) both run it.
 #
-# Values come from the environment when set there, else from conf.d through
-# $BUILD_DIR/tools/zufang-settings (the private stack's way):
+# Values come from the environment when set there, else from the settings
+# through $BUILD_DIR/tools/zufang-settings (the private stack's way): the
+# settings file's value, or the settings schema's default:
 #   NGINX_WORKERS               nginx.workers (a number, or auto)
 #   NGINX_KEEPALIVE             nginx.keepalive (idle connections per group)
 #   NGINX_CLIENT_MAX_BODY_SIZE  nginx.client_max_body_size (e.g. 3m)
@@ -39,19 +40,19 @@ OUT="$STATE_DIR/nginx"
 have_settings=0
 [ -x "$BUILD_DIR/tools/zufang-settings" ] && have_settings=1
 
-# value VAR KEY DEFAULT: $VAR when set, else the setting KEY.
+# value VAR KEY: $VAR when set, else the setting KEY.
 value() {
   if [ -n "${!1:-}" ]; then
     printf '%s\n' "${!1}"
   elif [ "$have_settings" = 1 ]; then
-    settings get "$2" "$3"
+    setting "$2"
   else
     die "$1 is not set and there is no $BUILD_DIR/tools/zufang-settings to read $2 with"
   fi
 }
-workers="$(value NGINX_WORKERS nginx.workers 2)"
-keepalive="$(value NGINX_KEEPALIVE nginx.keepalive 8)"
-max_body="$(value NGINX_CLIENT_MAX_BODY_SIZE nginx.client_max_body_size 3m)"
+workers="$(value NGINX_WORKERS nginx.workers)"
+keepalive="$(value NGINX_KEEPALIVE nginx.keepalive)"
+max_body="$(value NGINX_CLIENT_MAX_BODY_SIZE nginx.client_max_body_size)"
 
 groups="${ZUFANG_GROUPS:-}"
 if [ -z "$groups" ]; then

@@ -25,7 +25,7 @@ RUN="$STATE_DIR/run"
 LOG="$STATE_DIR/log"
 
 mariadb_up() {
-  local sock="$RUN/mysqld.sock" data="$STATE_DIR/mysql"
+  local sock="$RUN/mysqld.sock" data="$STATE_DIR/mysql" time_zone
   if pid_alive "$RUN/mariadb.pid"; then
     say "  mariadb already running (pid $(cat "$RUN/mariadb.pid"))"
     return 0
@@ -37,6 +37,9 @@ mariadb_up() {
       --auth-root-authentication-method=normal --skip-test-db > "$LOG/mariadb-install.log" 2>&1 \
       || { tail -20 "$LOG/mariadb-install.log"; die "mariadb-install-db failed"; }
   fi
+  # The server's own time zone is the site's (app.time_zone): what the
+  # migrations and a mariadb client see, as the handlers' sessions do.
+  time_zone="$(setting app.time_zone)"
   # Socket only (no TCP): root over the socket, as the README says. A
   # thread pool (one group per core) runs queries nearly first come, first
   # served instead of all at once: with 32 searches on two cores, a slow one
@@ -44,7 +47,7 @@ mariadb_up() {
   # with a thread per connection, 49 ms with the pool).
   mariadbd --no-defaults --datadir="$data" --socket="$sock" --pid-file="$RUN/mariadb.pid" \
     --skip-networking --user="$(id -un)" --log-error="$LOG/mariadb.log" \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone=+08:00 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone="$time_zone" \
     --max-connections=1000 --innodb-buffer-pool-size="$INNODB_BUFFER_POOL" --innodb-flush-log-at-trx-commit=1 \
     --skip-log-bin --thread-handling=pool-of-threads >/dev/null 2>&1 &
   wait_until 30 mariadb-admin --socket="$sock" -u root ping \
@@ -131,6 +134,7 @@ up() {
   mkdir -p "$RUN" "$LOG" "$STATE_DIR/media" "$STATE_DIR/secrets"
   chmod 700 "$STATE_DIR/secrets"
   secret token_key
+  [ -x "$BUILD_DIR/tools/zufang-settings" ] || die "$BUILD_DIR/tools/zufang-settings is not built (run make)"
   say "Starting the stack in $STATE_DIR ($ZUFANG_ENV settings)"
   mariadb_up
   MYSQL_SOCKET="$RUN/mysqld.sock" "$ROOT/tools/migrate.sh"

@@ -37,8 +37,10 @@ groups_here() {
   done
 }
 
+# setting KEY: the settings file's value, else the settings schema's default
+# (the image's zufang-settings knows the schema; no defaults here).
 setting() {
-  zufang-settings get "$1" "$2"
+  zufang-settings get "$1" || die "cannot read the setting $1"
 }
 
 # secret_file VAR MIN_BYTES: when the secret VAR comes from the file named by
@@ -106,10 +108,10 @@ secret_file ZUFANG_LDAP_BIND_PASSWORD 1
 # Stops here, naming the key, when a setting is wrong or the secret missing.
 "$bin" --check || exit $?
 
-processes="${PROCESSES:-$(setting "group.$group.processes" 1)}"
-threads="$(setting "group.$group.threads" 8)"
-workers="$(setting nginx.workers 2)"
-keepalive="$(setting nginx.keepalive 8)"
+processes="${PROCESSES:-$(setting "group.$group.processes")}"
+threads="$(setting "group.$group.threads")"
+workers="$(setting nginx.workers)"
+keepalive="$(setting nginx.keepalive)"
 case "$processes" in
   "" | *[!0-9]*) die "processes for $group must be a whole number, got \"$processes\"" ;;
 esac
@@ -118,7 +120,8 @@ if [ "$processes" -lt 1 ] || [ "$processes" -gt 64 ]; then
 fi
 # As spawn/spawn.sh: each connection Nginx keeps pins one handler thread, so a
 # replica needs more threads than one Nginx can keep connections (the nginx
-# service's NGINX_WORKERS and NGINX_KEEPALIVE default to the same settings).
+# service's NGINX_WORKERS and NGINX_KEEPALIVE default to the same settings,
+# through docker/nginx/settings.env).
 if [ $((processes * threads)) -le $((workers * keepalive)) ]; then
   die "group $group: $processes processes x $threads threads must exceed nginx.workers x nginx.keepalive" \
       "($workers x $keepalive), or kept connections would stall requests; raise the threads"

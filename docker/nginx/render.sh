@@ -9,8 +9,11 @@
 # `docker-compose logs nginx`.
 #
 # There is no settings tool in this image, so the nginx.* values come from
-# the environment (defaults: conf.d/common.conf's values):
-#   NGINX_WORKERS (1), NGINX_KEEPALIVE (16), NGINX_CLIENT_MAX_BODY_SIZE (3m)
+# the environment, and where it leaves one unset or empty from
+# docker/nginx/settings.env: production's settings as zufang-settings gave
+# them (`make settings-files` writes it; a unit test fails when it and
+# conf.d or the settings schema differ):
+#   NGINX_WORKERS, NGINX_KEEPALIVE, NGINX_CLIENT_MAX_BODY_SIZE
 #   ZUFANG_GROUPS     groups to route, space-separated (every group with a
 #                     nginx/groups/GROUP.conf)
 #   UPSTREAM_FORMAT   a group's FastCGI address, printf-style (%s:9000: the
@@ -20,9 +23,6 @@ set -euo pipefail
 
 : "${ZUFANG_ROOT:=/srv/zufang}"
 export STATE_DIR="${STATE_DIR:-/var/lib/zufang}"
-export NGINX_WORKERS="${NGINX_WORKERS:-1}"
-export NGINX_KEEPALIVE="${NGINX_KEEPALIVE:-16}"
-export NGINX_CLIENT_MAX_BODY_SIZE="${NGINX_CLIENT_MAX_BODY_SIZE:-3m}"
 export UPSTREAM_FORMAT="${UPSTREAM_FORMAT:-%s:9000}"
 export HTTP_LISTEN="${HTTP_LISTEN:-80}"
 export NGINX_DAEMON=off
@@ -32,6 +32,14 @@ export ZUFANG_GROUPS="${ZUFANG_GROUPS:-}"
 
 [ -f "$ZUFANG_ROOT/tools/render-nginx.sh" ] \
   || { echo "render.sh: no $ZUFANG_ROOT/tools/render-nginx.sh (are tools/ and nginx/ mounted?)" >&2; exit 78; }
+
+settings_env="$ZUFANG_ROOT/docker/nginx/settings.env"
+[ -f "$settings_env" ] || { echo "render.sh: no $settings_env (is docker/nginx/ mounted?)" >&2; exit 78; }
+while IFS='=' read -r var value; do
+  case "$var" in "" | "#"*) continue ;; esac
+  [[ "$var" =~ ^NGINX_[A-Z0-9_]+$ ]] || { echo "render.sh: $settings_env: unexpected line \"$var=$value\"" >&2; exit 78; }
+  [ -n "${!var:-}" ] || export "$var=$value"
+done < "$settings_env"
 
 # The files Nginx logs to are the container's output.
 mkdir -p "$STATE_DIR/log"

@@ -470,19 +470,19 @@ std::string RenderDateTime(const std::string& db_value, const std::string& time_
 
 Status LoadAccountSettings(const Config& config, AccountSettings* out) {
   AccountSettings s;
-  Status st = config.GetBool("ldap.enabled", false, &s.ldap_enabled);
+  Status st = config.GetBool("ldap.enabled", &s.ldap_enabled);
   if (!st.ok()) return st;
   if (s.ldap_enabled) {
     LdapSettings& l = s.ldap;
     st = config.GetString("ldap.uri", &l.uri);
-    if (st.ok()) l.bind_dn = config.GetString("ldap.bind_dn", "");
-    if (st.ok() && config.Has("ldap.bind_password_env")) st = config.GetSecret("ldap.bind_password_env", &l.bind_password);
+    if (st.ok()) l.bind_dn = config.GetString("ldap.bind_dn");
+    if (st.ok()) st = config.GetSecret("ldap.bind_password_env", &l.bind_password);  // empty name: none
     if (st.ok()) st = config.GetString("ldap.user_base", &l.user_base);
     if (st.ok()) st = config.GetString("ldap.user_filter", &l.user_filter);
     if (st.ok()) st = config.GetString("ldap.group_base", &l.group_base);
     if (st.ok()) st = config.GetString("ldap.group_filter", &l.group_filter);
     long timeout = 0;
-    if (st.ok()) st = config.GetInt("ldap.timeout_ms", 2000, 100, 60000, &timeout);
+    if (st.ok()) st = config.GetInt("ldap.timeout_ms", &timeout);
     if (!st.ok()) return st;
     l.timeout_ms = static_cast<int>(timeout);
     st = ValidateLdapSettings(l);
@@ -498,13 +498,13 @@ Status LoadAccountSettings(const Config& config, AccountSettings* out) {
     }
   }
   long v = 0;
-  st = config.GetInt("sms.code_ttl_s", 1800, 60, 86400, &v);
+  st = config.GetInt("sms.code_ttl_s", &v);
   if (!st.ok()) return st;
   s.code_ttl_s = static_cast<int>(v);
-  st = config.GetInt("sms.code_resend_s", 120, 0, 3600, &v);
+  st = config.GetInt("sms.code_resend_s", &v);
   if (!st.ok()) return st;
   s.code_resend_s = static_cast<int>(v);
-  s.time_zone = config.GetString("app.time_zone", "+08:00");
+  s.time_zone = config.GetString("app.time_zone");
   *out = std::move(s);
   return Status::Ok();
 }

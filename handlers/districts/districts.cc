@@ -127,9 +127,10 @@ namespace {
 // FastCGI hop is then the whole cost of a hit). Sized by cache.local_*.
 LocalCache* ProcessCache(const AppSettings& settings) {
   static LocalCache* cache = [&settings] {
-    long max_bytes = 4 << 20, ttl = 60;
-    settings.config->GetInt("cache.local_max_bytes", max_bytes, 0, 1 << 30, &max_bytes);
-    settings.config->GetInt("cache.local_ttl_s", ttl, 1, 86400, &ttl);
+    // Checked at start-up (check_settings below), so both are read here.
+    long max_bytes = 0, ttl = 0;
+    settings.config->GetInt("cache.local_max_bytes", &max_bytes);
+    settings.config->GetInt("cache.local_ttl_s", &ttl);
     return new LocalCache(static_cast<size_t>(max_bytes), static_cast<int>(ttl));
   }();
   return cache;
@@ -157,8 +158,8 @@ GroupDefinition Group() {
   g.name = "districts";
   g.check_settings = [](const AppSettings& settings) {
     long v = 0;
-    Status s = settings.config->GetInt("cache.local_max_bytes", 4 << 20, 0, 1 << 30, &v);
-    if (s.ok()) s = settings.config->GetInt("cache.local_ttl_s", 60, 1, 86400, &v);
+    Status s = settings.config->GetInt("cache.local_max_bytes", &v);
+    if (s.ok()) s = settings.config->GetInt("cache.local_ttl_s", &v);
     return s;
   };
   g.make_handler = [](ThreadServices* services) -> std::unique_ptr<RequestHandler> {

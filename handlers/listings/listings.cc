@@ -566,7 +566,7 @@ const Router<Context>& Routes() {
 
 int64_t PlanMinWalk(const Config& config, Status* status) {
   int64_t v = kWalkWorthPlanning;
-  Status s = config.GetInt("listings.plan_min_walk", kWalkWorthPlanning, 0, 1000000000, &v);
+  Status s = config.GetInt("listings.plan_min_walk", &v);
   if (status != nullptr) *status = s;
   return v;
 }
@@ -592,7 +592,7 @@ GroupDefinition Group() {
       "listings", Routes,
       [](ThreadServices* services) {
         const Config& config = *services->process()->settings().config;
-        return Context{services, config.GetString("media.root", "media"), PlanMinWalk(config, nullptr)};
+        return Context{services, config.GetString("media.root"), PlanMinWalk(config, nullptr)};
       },
       CheckSettings);
 }

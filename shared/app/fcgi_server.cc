@@ -148,16 +148,18 @@ Status LoadAppSettings(const Config& config, const std::string& group, AppSettin
   s.group = group;
   std::string prefix = "group." + group + ".";
   long v = 0;
-  Status st = config.GetInt(prefix + "threads", 8, 1, 256, &v);
+  Status st = config.GetInt(prefix + "threads", &v);
   if (!st.ok()) return st;
   s.threads = static_cast<int>(v);
-  st = config.GetInt(prefix + "max_body_bytes", 1 << 20, 0, 64 << 20, &v);
+  st = config.GetInt(prefix + "max_body_bytes", &v);
   if (!st.ok()) return st;
   s.limits.max_body_bytes = static_cast<size_t>(v);
-  st = config.GetInt("app.max_query_bytes", 4096, 256, 65536, &v);
+  st = config.GetInt("app.max_query_bytes", &v);
   if (!st.ok()) return st;
   s.limits.max_query_bytes = static_cast<size_t>(v);
-  std::string language = config.GetString("app.language", "zh-hans");
+  std::string language;
+  st = config.GetString("app.language", &language);
+  if (!st.ok()) return st;
   if (!SetMessageLanguage(language)) {
     return Status::InvalidArgument("settings " + config.source() +
                                    ": key \"app.language\": expected zh-hans or en, got \"" + language + "\"");
@@ -166,10 +168,10 @@ Status LoadAppSettings(const Config& config, const std::string& group, AppSettin
   if (!st.ok()) return st;
   st = config.GetString("memcached.servers", &s.memcached.servers);
   if (!st.ok()) return st;
-  st = config.GetInt("memcached.timeout_ms", 100, 1, 10000, &v);
+  st = config.GetInt("memcached.timeout_ms", &v);
   if (!st.ok()) return st;
   s.memcached.timeout_ms = static_cast<int>(v);
-  st = config.GetInt("memcached.retry_after_ms", 1000, 0, 600000, &v);
+  st = config.GetInt("memcached.retry_after_ms", &v);
   if (!st.ok()) return st;
   s.memcached.retry_after_ms = static_cast<int>(v);
   *out = std::move(s);

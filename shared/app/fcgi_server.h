@@ -3,10 +3,11 @@
 //
 // A group binary's main() is one call to ServeGroup(). It
 //   1. loads and validates the settings (ZUFANG_ENV, see config.h) and exits
-//      with status 78 and a message naming the bad key when they are wrong;
+//      with status 78 and a message naming the bad key when they are wrong
+//      (a key the settings schema does not know included);
 //   2. listens on the socket spawn-fcgi handed it as file descriptor 0, or on
 //      `--listen PATH|HOST:PORT` when started by hand;
-//   3. starts group.<name>.threads threads (default 8), each with its own
+//   3. starts group.<name>.threads threads, each with its own
 //      RequestHandler made by the group, all calling FCGX_Accept_r on the
 //      shared socket (no global accept lock: see design.md);
 //   4. serves until killed.

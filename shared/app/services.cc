@@ -27,12 +27,12 @@ Status ProcessServices::Init(const AppSettings& settings, bool sync, std::unique
   p->tokens_ = std::make_unique<TokenCodec>(std::move(token_settings));
   s = LoadThrottleSettings(config, &p->throttle_);
   if (!s.ok()) return s;
-  p->cache_prefix_ = config.GetString("cache.prefix", "zf:");
+  p->cache_prefix_ = config.GetString("cache.prefix");
   long v = 0;
-  s = config.GetInt("privileges.cache_ttl_s", 60, 1, 86400, &v);
+  s = config.GetInt("privileges.cache_ttl_s", &v);
   if (!s.ok()) return s;
   p->privilege_ttl_s_ = static_cast<int>(v);
-  s = config.GetInt("tokens.revocation_sync_ms", 1000, 50, 600000, &v);
+  s = config.GetInt("tokens.revocation_sync_ms", &v);
   if (!s.ok()) return s;
   p->sync_ms_ = static_cast<int>(v);
   if (sync) {

@@ -68,9 +68,9 @@ Status InitPasswords(const PasswordSettings& settings) {
 Status InitPasswords(const Config& config) {
   PasswordSettings s;
   long ops = 0, kib = 0, concurrent = 0;
-  Status st = config.GetInt("passwords.argon2_ops", 2, 1, 10, &ops);
-  if (st.ok()) st = config.GetInt("passwords.argon2_memory_kib", 19456, 8, 1 << 20, &kib);
-  if (st.ok()) st = config.GetInt("passwords.max_concurrent_hashes", 2, 1, 64, &concurrent);
+  Status st = config.GetInt("passwords.argon2_ops", &ops);
+  if (st.ok()) st = config.GetInt("passwords.argon2_memory_kib", &kib);
+  if (st.ok()) st = config.GetInt("passwords.max_concurrent_hashes", &concurrent);
   if (!st.ok()) return st;
   s.opslimit = static_cast<unsigned long long>(ops);
   s.memlimit = static_cast<size_t>(kib) * 1024;

@@ -182,15 +182,14 @@ bool IpNetwork::Contains(std::string_view text) const {
 
 Status LoadThrottleSettings(const Config& config, ThrottleSettings* out) {
   ThrottleSettings s;
-  Status st = config.GetBool("throttle.enabled", s.enabled, &s.enabled);
+  Status st = config.GetBool("throttle.enabled", &s.enabled);
   if (!st.ok()) return st;
   const std::pair<const char*, ThrottleRate*> rates[] = {
       {"throttle.anon_rate", &s.anon_rate},
       {"throttle.user_rate", &s.user_rate},
   };
   for (const auto& r : rates) {
-    if (!config.Has(r.first)) continue;
-    st = ParseThrottleRate(config.GetString(r.first, ""), r.second);
+    st = ParseThrottleRate(config.GetString(r.first), r.second);
     if (!st.ok()) return SettingError(config, r.first, st);
   }
   for (const std::string& item : config.GetList("app.trusted_proxies")) {

@@ -2,18 +2,18 @@
 // (AnonRateThrottle and UserRateThrottle) behaved, with the counters in
 // memcached so every process of every group shares them.
 //
-// Settings (read once at start-up by LoadThrottleSettings; the defaults are
-// the `local` environment's, used when a key is absent):
-//   throttle.enabled     on/off; default off. Off: Allow() always says yes
-//                        and never touches the cache.
+// Settings (read once at start-up by LoadThrottleSettings; the defaults,
+// used when a key is absent, are the settings schema's, base/settings_schema.cc):
+//   throttle.enabled     on/off. Off: Allow() always says yes and never
+//                        touches the cache.
 //   throttle.anon_rate   requests per period for anonymous clients, by
-//                        client address; default "30/min".
+//                        client address.
 //   throttle.user_rate   requests per period for a signed-in user, by user
-//                        id; default "10000/day".
+//                        id.
 //   app.trusted_proxies  comma-separated IPv4/IPv6 addresses or CIDR
 //                        networks (10.0.0.0/8, 2001:db8::/32) of proxies in
-//                        front of Nginx; default empty: X-Forwarded-For is
-//                        never believed.
+//                        front of Nginx; empty: X-Forwarded-For is never
+//                        believed.
 // Rates are written as DRF writes them: "<N>/<period>", N a whole number
 // from 1 to 1000000000, the period one of s, sec, second, m, min, minute, h,
 // hour, d, day (plurals accepted too). DRF reads only the period's first

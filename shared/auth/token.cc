@@ -36,7 +36,7 @@ Status LoadTokenSettings(const Config& config, TokenSettings* out) {
                                    std::to_string(kMinKeyBytes) + " bytes");
   }
   long lifetime = 0;
-  st = config.GetInt("tokens.lifetime_s", 86400, 60, 30L * 86400, &lifetime);
+  st = config.GetInt("tokens.lifetime_s", &lifetime);
   if (!st.ok()) return st;
   s.lifetime_s = static_cast<int>(lifetime);
   *out = std::move(s);

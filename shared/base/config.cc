@@ -1,6 +1,7 @@
 #include "base/config.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -33,6 +34,25 @@ Status ReadFile(const std::string& path, std::string* out) {
   return Status::Ok();
 }
 
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item = Trim(item);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+// A getter without a Status asked for a key the schema lacks: the caller is
+// wrong, and every start-up (and --check) says so at once.
+[[noreturn]] void NotInSchema(const std::string& key) {
+  fprintf(stderr, "zufang: the code reads the settings key \"%s\", which is not in the settings schema "
+                  "(shared/base/settings_schema.cc)\n", key.c_str());
+  std::abort();
+}
+
 }  // namespace
 
 Status ExpandEnvironment(const std::string& in, std::string* out) {
@@ -60,7 +80,7 @@ Status ExpandEnvironment(const std::string& in, std::string* out) {
   return Status::Ok();
 }
 
-Status Config::Load(const std::string& conf_dir, const std::string& env, Config* out) {
+Status Config::Load(const std::string& conf_dir, const std::string& env, Config* out, Check check) {
   if (!ValidEnvName(env)) {
     return Status::InvalidArgument("ZUFANG_ENV must match [a-z0-9_-]+, got \"" + env + "\"");
   }
@@ -73,11 +93,15 @@ Status Config::Load(const std::string& conf_dir, const std::string& env, Config*
   c.source_ = conf_dir + "/" + name;
   s = c.ParseInto(conf_dir, name, text, 0);
   if (!s.ok()) return s;
+  if (check == Check::kSchema) {
+    s = c.Validate();
+    if (!s.ok()) return s;
+  }
   *out = std::move(c);
   return Status::Ok();
 }
 
-Status Config::LoadFromEnvironment(Config* out) {
+Status Config::LoadFromEnvironment(Config* out, Check check) {
   const char* env = std::getenv("ZUFANG_ENV");
   const char* dir = std::getenv("ZUFANG_CONF_DIR");
 #ifdef ZUFANG_DEFAULT_CONF_DIR
@@ -85,7 +109,7 @@ Status Config::LoadFromEnvironment(Config* out) {
 #else
   std::string conf_dir = (dir != nullptr && *dir != '\0') ? dir : "conf.d";
 #endif
-  return Load(conf_dir, (env != nullptr && *env != '\0') ? env : "local", out);
+  return Load(conf_dir, (env != nullptr && *env != '\0') ? env : "local", out, check);
 }
 
 Status Config::Parse(const std::string& name, const std::string& text, Config* out) {
@@ -126,9 +150,32 @@ Status Config::ParseInto(const std::string& dir, const std::string& name, const 
       if (!s.ok()) return s;
       continue;
     }
+    if (values_.count(key) == 0) order_.push_back(key);
     values_[key] = value;
+    origins_[key] = where;
   }
   return Status::Ok();
+}
+
+Status Config::Validate() const {
+  for (const std::string& key : order_) {
+    const std::string& value = values_.at(key);
+    const SettingSpec* spec = FindSetting(key);
+    if (spec == nullptr) {
+      std::string message = "settings " + source_ + ": unknown key \"" + key + "\" at " + Origin(key);
+      std::string nearest = NearestSetting(key);
+      if (!nearest.empty()) message += " (did you mean \"" + nearest + "\"?)";
+      return Status::InvalidArgument(message);
+    }
+    std::string expected = CheckSettingValue(*spec, value);
+    if (!expected.empty()) return Status::InvalidArgument(Describe(key) + ": " + expected + ", got \"" + value + "\"");
+  }
+  return Status::Ok();
+}
+
+std::string Config::Origin(const std::string& key) const {
+  auto it = origins_.find(key);
+  return it == origins_.end() ? "" : it->second;
 }
 
 std::vector<std::string> Config::Keys() const {
@@ -141,65 +188,78 @@ std::string Config::Describe(const std::string& key) const {
   return "settings " + source_ + ": key \"" + key + "\"";
 }
 
-Status Config::GetString(const std::string& key, std::string* out) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) return Status::InvalidArgument(Describe(key) + " is missing");
-  *out = it->second;
+Status Config::Spec(const std::string& key, const SettingSpec** spec) const {
+  *spec = FindSetting(key);
+  if (*spec == nullptr) {
+    return Status::InvalidArgument(Describe(key) + ": not in the settings schema (shared/base/settings_schema.cc)");
+  }
   return Status::Ok();
 }
 
-std::string Config::GetString(const std::string& key, const std::string& fallback) const {
+bool Config::Effective(const std::string& key, const SettingSpec& spec, std::string* value) const {
   auto it = values_.find(key);
-  return it == values_.end() ? fallback : it->second;
+  if (it != values_.end()) {
+    *value = it->second;
+    return true;
+  }
+  if (spec.default_value == nullptr) return false;
+  *value = spec.default_value;
+  return true;
 }
 
-Status Config::GetInt(const std::string& key, long fallback, long min, long max, long* out) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) {
-    *out = fallback;
-    return Status::Ok();
+Status Config::GetString(const std::string& key, std::string* out) const {
+  const SettingSpec* spec = nullptr;
+  Status s = Spec(key, &spec);
+  if (!s.ok()) return s;
+  std::string v;
+  if (!Effective(key, *spec, &v)) return Status::InvalidArgument(Describe(key) + " is missing");
+  std::string expected = CheckSettingValue(*spec, v);
+  if (!expected.empty()) return Status::InvalidArgument(Describe(key) + ": " + expected + ", got \"" + v + "\"");
+  *out = std::move(v);
+  return Status::Ok();
+}
+
+std::string Config::GetString(const std::string& key) const {
+  const SettingSpec* spec = FindSetting(key);
+  if (spec == nullptr) NotInSchema(key);
+  std::string v;
+  Effective(key, *spec, &v);
+  return v;
+}
+
+Status Config::GetInt(const std::string& key, long* out) const {
+  const SettingSpec* spec = nullptr;
+  Status s = Spec(key, &spec);
+  if (!s.ok()) return s;
+  if (spec->type != SettingType::kInt && spec->type != SettingType::kDuration) {
+    return Status::InvalidArgument(Describe(key) + ": not an integer in the settings schema");
   }
-  const std::string& v = it->second;
-  errno = 0;
+  std::string v;
+  s = GetString(key, &v);
+  if (!s.ok()) return s;
   char* end = nullptr;
   long n = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || errno == ERANGE || n < min || n > max) {
-    return Status::InvalidArgument(Describe(key) + ": expected an integer from " + std::to_string(min) + " to " +
-                                   std::to_string(max) + ", got \"" + v + "\"");
+  if (v.empty() || *end != '\0') {  // one of the words an integer key may also take ("auto")
+    return Status::InvalidArgument(Describe(key) + ": expected a number here, got \"" + v + "\"");
   }
   *out = n;
   return Status::Ok();
 }
 
-Status Config::GetBool(const std::string& key, bool fallback, bool* out) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) {
-    *out = fallback;
-    return Status::Ok();
-  }
-  const std::string& v = it->second;
-  if (v == "on" || v == "true" || v == "yes" || v == "1") {
-    *out = true;
-  } else if (v == "off" || v == "false" || v == "no" || v == "0") {
-    *out = false;
-  } else {
-    return Status::InvalidArgument(Describe(key) + ": expected on or off, got \"" + v + "\"");
-  }
+Status Config::GetBool(const std::string& key, bool* out) const {
+  const SettingSpec* spec = nullptr;
+  Status s = Spec(key, &spec);
+  if (!s.ok()) return s;
+  if (spec->type != SettingType::kBool) return Status::InvalidArgument(Describe(key) + ": not on/off in the settings schema");
+  std::string v;
+  s = GetString(key, &v);
+  if (!s.ok()) return s;
+  *out = v == "on" || v == "true" || v == "yes" || v == "1";
   return Status::Ok();
 }
 
-std::vector<std::string> Config::GetList(const std::string& key) const {
-  std::vector<std::string> items;
-  auto it = values_.find(key);
-  if (it == values_.end()) return items;
-  std::istringstream ss(it->second);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    item = Trim(item);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
+std::vector<std::string> Config::GetList(const std::string& key) const { return SplitList(GetString(key)); }
+
 
 Status Config::GetSecret(const std::string& key, std::string* out) const {
   std::string var;

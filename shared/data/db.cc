@@ -157,23 +157,21 @@ Status LoadDbSettings(const Config& config, DbSettings* out) {
                                    s.primary + "\"");
   }
   s.replicas = config.GetList("mysql.replicas");
-  s.database = config.GetString("mysql.database", "zufang");
-  s.user = config.GetString("mysql.user", "root");
-  if (config.Has("mysql.password_env")) {
-    st = config.GetSecret("mysql.password_env", &s.password);
-    if (!st.ok()) return st;
-  }
+  s.database = config.GetString("mysql.database");
+  s.user = config.GetString("mysql.user");
+  st = config.GetSecret("mysql.password_env", &s.password);  // empty name: no password
+  if (!st.ok()) return st;
   long v = 0;
-  st = config.GetInt("mysql.connect_timeout_s", 1, 1, 60, &v);
+  st = config.GetInt("mysql.connect_timeout_s", &v);
   if (!st.ok()) return st;
   s.connect_timeout_s = static_cast<int>(v);
-  st = config.GetInt("mysql.io_timeout_s", 10, 1, 3600, &v);
+  st = config.GetInt("mysql.io_timeout_s", &v);
   if (!st.ok()) return st;
   s.io_timeout_s = static_cast<int>(v);
-  st = config.GetInt("mysql.statement_cache", kDefaultStatementCache, 0, 16382, &v);
+  st = config.GetInt("mysql.statement_cache", &v);
   if (!st.ok()) return st;
   s.statement_cache = static_cast<int>(v);
-  s.time_zone = config.GetString("app.time_zone", "+08:00");
+  s.time_zone = config.GetString("app.time_zone");
   *out = std::move(s);
   return Status::Ok();
 }

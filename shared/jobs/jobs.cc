@@ -283,16 +283,16 @@ Status ParseUtcOffset(const std::string& text, int* seconds) {
 Status LoadJobSettings(const Config& config, JobSettings* out) {
   JobSettings s;
   long v = 0;
-  Status st = config.GetInt("jobs.lease_s", 60, 1, 86400, &v);
+  Status st = config.GetInt("jobs.lease_s", &v);
   if (!st.ok()) return st;
   s.lease_s = static_cast<int>(v);
-  st = config.GetInt("jobs.poll_ms", 500, 10, 60000, &v);
+  st = config.GetInt("jobs.poll_ms", &v);
   if (!st.ok()) return st;
   s.poll_ms = static_cast<int>(v);
-  st = config.GetInt("jobs.backoff_max_s", 3600, 1, 86400, &v);
+  st = config.GetInt("jobs.backoff_max_s", &v);
   if (!st.ok()) return st;
   s.backoff_max_s = static_cast<int>(v);
-  st = ParseUtcOffset(config.GetString("app.time_zone", "+08:00"), &s.utc_offset_s);
+  st = ParseUtcOffset(config.GetString("app.time_zone"), &s.utc_offset_s);
   if (!st.ok()) {
     return Status::InvalidArgument("settings " + config.source() + ": key \"app.time_zone\": " + st.message());
   }

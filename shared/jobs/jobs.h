@@ -121,11 +121,12 @@ const JobKind* FindJobKind(const std::vector<JobKind>& kinds, std::string_view n
 // what it did.
 Status RunJobNow(const JobKind& kind, JobContext* ctx);
 
-// Settings of the queue and the worker (defaults in brackets):
-//   jobs.lease_s        seconds a claim lasts before others may take the job [60]
-//   jobs.poll_ms        the worker's sleep when nothing is due [500]
-//   jobs.backoff_max_s  longest wait before a retry [3600]
-//   app.time_zone       fixed offset ±HH:MM for schedules and dates [+08:00]
+// Settings of the queue and the worker (defaults and bounds: the settings
+// schema, base/settings_schema.cc):
+//   jobs.lease_s        seconds a claim lasts before others may take the job
+//   jobs.poll_ms        the worker's sleep when nothing is due
+//   jobs.backoff_max_s  longest wait before a retry
+//   app.time_zone       fixed offset ±HH:MM for schedules and dates
 struct JobSettings {
   int lease_s = 60;
   int poll_ms = 500;

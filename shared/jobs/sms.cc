@@ -106,10 +106,12 @@ Status HttpSmsSender::Send(Db& /*db*/, uint64_t /*jobid*/, const std::string& te
 }
 
 Status MakeSmsSender(const Config& config, std::unique_ptr<SmsSender>* out) {
-  std::string kind = config.GetString("sms.sender", "log");
+  std::string kind;
+  Status s = config.GetString("sms.sender", &kind);  // log or http, as the schema allows
+  if (!s.ok()) return s;
   if (kind == "log") {
     long delay_ms = 0;
-    Status s = config.GetInt("sms.log_delay_ms", 0, 0, 600000, &delay_ms);
+    s = config.GetInt("sms.log_delay_ms", &delay_ms);
     if (!s.ok()) return s;
     *out = std::make_unique<LogSmsSender>(static_cast<int>(delay_ms));
     return Status::Ok();
@@ -119,20 +121,18 @@ Status MakeSmsSender(const Config& config, std::unique_ptr<SmsSender>* out) {
                                    "\"");
   }
   HttpSmsSettings settings;
-  settings.url = config.GetString("sms.http_url", "");
+  settings.url = config.GetString("sms.http_url");
   if (settings.url.rfind("http://", 0) != 0 && settings.url.rfind("https://", 0) != 0) {
     return Status::InvalidArgument(KeyDescription(config, "sms.http_url") +
                                    ": expected an http:// or https:// URL (sms.sender = http), got \"" +
                                    settings.url + "\"");
   }
   long timeout_ms = 0;
-  Status s = config.GetInt("sms.http_timeout_ms", 5000, 100, 120000, &timeout_ms);
+  s = config.GetInt("sms.http_timeout_ms", &timeout_ms);
   if (!s.ok()) return s;
   settings.timeout_ms = static_cast<int>(timeout_ms);
-  if (config.Has("sms.http_key_env")) {
-    s = config.GetSecret("sms.http_key_env", &settings.api_key);
-    if (!s.ok()) return s;
-  }
+  s = config.GetSecret("sms.http_key_env", &settings.api_key);  // empty name: no key
+  if (!s.ok()) return s;
   *out = std::make_unique<HttpSmsSender>(std::move(settings));
   return Status::Ok();
 }

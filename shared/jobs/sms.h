@@ -16,16 +16,16 @@
 //     when the job is reclaimed. The gateway cannot be part of our
 //     transaction; a duplicate verification code is harmless.
 //
-// Settings (defaults in brackets):
-//   sms.sender           log | http [log]
+// Settings (defaults and bounds: the settings schema, base/settings_schema.cc):
+//   sms.sender           log | http
 //   sms.http_url         http(s)://... ; required when sms.sender = http
-//   sms.http_timeout_ms  whole request, connect included [5000]
+//   sms.http_timeout_ms  whole request, connect included
 //   sms.http_key_env     names the variable holding the gateway's API key,
 //                        sent as `Authorization: Bearer <key>`; unset or
-//                        empty: no header [unset]
+//                        empty: no header
 //   sms.log_delay_ms     test/diagnostic setting: LogSmsSender waits this
 //                        long before writing, so a test can kill the worker
-//                        in the middle of a send job. Keep 0 elsewhere [0]
+//                        in the middle of a send job. Keep 0 elsewhere
 //
 // Thread-safety: a sender holds no per-call state and may be shared by
 // threads, each calling with its own Db.
