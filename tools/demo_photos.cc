@@ -46,16 +46,16 @@
 #include <string>
 #include <vector>
 
+#include "base/cli.h"
 #include "base/config.h"
 #include "data/db.h"
 
 namespace {
 
 constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 64;
-constexpr int kExitUnavailable = 69;
+
 constexpr int kExitSoftware = 70;
-constexpr int kExitConfig = 78;
+
 
 constexpr int kWidth = 800;
 constexpr int kHeight = 600;
@@ -314,23 +314,8 @@ bool PlainJpegName(const std::string& name) {
   return ends(".jpg") || ends(".jpeg");
 }
 
-bool ParseInt(const char* s, long long lo, long long hi, long long* out) {
-  char* end = nullptr;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) return false;
-  *out = v;
-  return true;
-}
 
-int Usage(const std::string& why) {
-  if (why.empty()) {
-    fputs(kUsage, stderr);
-  } else {
-    fprintf(stderr, "zufang-demo-photos: %s (zufang-demo-photos --help for usage)\n", why.c_str());
-  }
-  return kExitUsage;
-}
+int Usage(const std::string& why) { return zf::UsageError("zufang-demo-photos", kUsage, why); }
 
 Text ChooseFont(const std::string& font_option) {
   Text text;
@@ -358,7 +343,7 @@ int DrawOne(const std::string& name, long long number, const std::string& file, 
 }  // namespace
 
 int main(int argc, char** argv) {
-  long long limit = 10000;
+  int64_t limit = 10000;
   std::string media, font;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -368,13 +353,13 @@ int main(int argc, char** argv) {
       return 0;
     } else if (arg == "--draw") {
       if (argc - i != 4) return Usage("--draw takes NAME NUMBER FILE, and comes last");
-      long long number = 0;
-      if (!ParseInt(argv[i + 2], 0, 1LL << 40, &number)) return Usage("NUMBER must be a listing number");
+      int64_t number = 0;
+      if (!zf::ParseIntArg(argv[i + 2], 0, 1LL << 40, &number)) return Usage("NUMBER must be a listing number");
       int rc = DrawOne(argv[i + 1], number, argv[i + 3], ChooseFont(font));
       gdFontCacheShutdown();
       return rc;
     } else if (arg == "--limit" && has_value) {
-      if (!ParseInt(argv[++i], 1, 100000000, &limit)) return Usage("--limit must be a positive number");
+      if (!zf::ParseIntArg(argv[++i], 1, 100000000, &limit)) return Usage("--limit must be a positive number");
     } else if (arg == "--media" && has_value) {
       media = argv[++i];
     } else if (arg == "--font" && has_value) {
@@ -386,17 +371,16 @@ int main(int argc, char** argv) {
 
   zf::Config config;
   zf::DbSettings db_settings;
-  zf::Status s = zf::Config::LoadFromEnvironment(&config);
-  if (s.ok()) s = zf::LoadDbSettings(config, &db_settings);
+  zf::Status s = zf::LoadDbSettingsFromEnvironment(&config, &db_settings);
   if (s.ok() && media.empty()) s = config.GetString("media.root", &media);
   if (!s.ok()) {
     fprintf(stderr, "zufang-demo-photos: configuration error: %s\n", s.message().c_str());
-    return kExitConfig;
+    return zf::kExitConfig;
   }
   struct stat st;
   if (stat(media.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     fprintf(stderr, "zufang-demo-photos: configuration error: the media folder %s is not a folder\n", media.c_str());
-    return kExitConfig;
+    return zf::kExitConfig;
   }
   s = zf::InitDbDriver();
   if (!s.ok()) {
@@ -408,7 +392,7 @@ int main(int argc, char** argv) {
   zf::Db db(&conns);
   auto fail = [](const std::string& what, const zf::Status& failure) {
     fprintf(stderr, "zufang-demo-photos: %s: %s\n", what.c_str(), failure.ToString().c_str());
-    return failure.IsUnavailable() ? kExitUnavailable : kExitFailed;
+    return failure.IsUnavailable() ? zf::kExitUnavailable : kExitFailed;
   };
 
   zf::Rows rows;

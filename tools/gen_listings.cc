@@ -62,6 +62,7 @@
 #include <string>
 #include <vector>
 
+#include "base/cli.h"
 #include "resource/audit.h"
 #include "data/cache.h"
 #include "base/config.h"
@@ -70,10 +71,9 @@
 namespace {
 
 constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 64;
-constexpr int kExitUnavailable = 69;
+
 constexpr int kExitSoftware = 70;
-constexpr int kExitConfig = 78;
+
 
 constexpr int kRowsPerStatement = 500;        // 20 parameters each: 10,000 per statement
 constexpr int kTagRowsPerStatement = 2000;    // 2 parameters each
@@ -641,27 +641,12 @@ struct Options {
   bool truncate = false;
 };
 
-bool ParseInt(const char* s, int64_t lo, int64_t hi, int64_t* out) {
-  char* end = nullptr;
-  errno = 0;
-  long long v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) return false;
-  *out = v;
-  return true;
-}
 
-int Usage(const std::string& why) {
-  if (why.empty()) {
-    fputs(kUsage, stderr);
-  } else {
-    fprintf(stderr, "zufang-gen-listings: %s (zufang-gen-listings --help for usage)\n", why.c_str());
-  }
-  return kExitUsage;
-}
+int Usage(const std::string& why) { return zf::UsageError("zufang-gen-listings", kUsage, why); }
 
 int Fail(const std::string& what, const zf::Status& s) {
   fprintf(stderr, "\nzufang-gen-listings: %s: %s\n", what.c_str(), s.ToString().c_str());
-  return s.IsUnavailable() ? kExitUnavailable : kExitFailed;
+  return s.IsUnavailable() ? zf::kExitUnavailable : kExitFailed;
 }
 
 }  // namespace
@@ -688,12 +673,12 @@ int main(int argc, char** argv) {
       fputs(kUsage, stdout);
       return 0;
     } else if (arg == "--count" && has_value) {
-      if (!ParseInt(argv[++i], 0, 100000000, &opt.count)) return Usage("--count must be 0..100000000");
+      if (!zf::ParseIntArg(argv[++i], 0, 100000000, &opt.count)) return Usage("--count must be 0..100000000");
     } else if (arg == "--seed" && has_value) {
-      if (!ParseInt(argv[++i], 0, INT64_MAX, &v)) return Usage("--seed must be a non-negative integer");
+      if (!zf::ParseIntArg(argv[++i], 0, INT64_MAX, &v)) return Usage("--seed must be a non-negative integer");
       opt.seed = static_cast<uint64_t>(v);
     } else if (arg == "--batch" && has_value) {
-      if (!ParseInt(argv[++i], 1, 100000, &opt.batch)) return Usage("--batch must be 1..100000");
+      if (!zf::ParseIntArg(argv[++i], 1, 100000, &opt.batch)) return Usage("--batch must be 1..100000");
     } else if (arg == "--until" && has_value) {
       if (!ParseDate(argv[++i], &opt.until_days)) return Usage("--until must be a date YYYY-MM-DD");
     } else if (arg == "--tags") {
@@ -709,11 +694,10 @@ int main(int argc, char** argv) {
 
   zf::Config config;
   zf::DbSettings db_settings;
-  zf::Status s = zf::Config::LoadFromEnvironment(&config);
-  if (s.ok()) s = zf::LoadDbSettings(config, &db_settings);
+  zf::Status s = zf::LoadDbSettingsFromEnvironment(&config, &db_settings);
   if (!s.ok()) {
     fprintf(stderr, "zufang-gen-listings: configuration error: %s\n", s.message().c_str());
-    return kExitConfig;
+    return zf::kExitConfig;
   }
   s = zf::InitDbDriver();
   if (!s.ok()) {

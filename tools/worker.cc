@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/cli.h"
 #include "base/config.h"
 #include "data/db.h"
 #include "jobs/jobs.h"
@@ -44,8 +45,7 @@
 namespace {
 
 constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 64;        // EX_USAGE
-constexpr int kExitUnavailable = 69;  // EX_UNAVAILABLE
+
 constexpr int kExitSoftware = 70;     // EX_SOFTWARE
 constexpr int kExitConfig = 78;       // EX_CONFIG
 constexpr auto kScheduleCheckEvery = std::chrono::seconds(30);
@@ -59,19 +59,12 @@ const char kUsage[] =
     "       zufang-worker kinds\n"
     "  settings from $ZUFANG_CONF_DIR/$ZUFANG_ENV.conf (ZUFANG_ENV defaults to local)\n";
 
-int Usage(const std::string& why) {
-  if (why.empty()) {
-    fputs(kUsage, stderr);
-  } else {
-    fprintf(stderr, "zufang-worker: %s (zufang-worker --help for usage)\n", why.c_str());
-  }
-  return kExitUsage;
-}
+int Usage(const std::string& why) { return zf::UsageError("zufang-worker", kUsage, why); }
 
 int Fail(const std::string& what, const zf::Status& s) {
   fprintf(stderr, "zufang-worker: %s: %s\n", what.c_str(), s.ToString().c_str());
-  if (s.IsUnavailable()) return kExitUnavailable;
-  if (s.code() == zf::Status::Code::kInvalidArgument) return kExitUsage;
+  if (s.IsUnavailable()) return zf::kExitUnavailable;
+  if (s.code() == zf::Status::Code::kInvalidArgument) return zf::kExitUsage;
   return kExitFailed;
 }
 
@@ -174,7 +167,7 @@ int Serve(int argc, char** argv) {
       log_fd = open(argv[++i], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
       if (log_fd < 0) {
         fprintf(stderr, "zufang-worker: cannot open log %s: %s\n", argv[i], strerror(errno));
-        return kExitUsage;
+        return zf::kExitUsage;
       }
     } else {
       return Usage(std::string("serve: unexpected argument ") + argv[i]);
@@ -194,7 +187,7 @@ int Serve(int argc, char** argv) {
   if (log_fd >= 0) {
     if (dup2(log_fd, STDERR_FILENO) < 0) {
       fprintf(stderr, "zufang-worker: cannot use the log: %s\n", strerror(errno));
-      return kExitUsage;
+      return zf::kExitUsage;
     }
     close(log_fd);
   }

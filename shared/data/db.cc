@@ -147,6 +147,11 @@ int64_t Row::Int(size_t i) const {
   return std::strtoll(values_[i].c_str(), nullptr, 10);
 }
 
+Status LoadDbSettingsFromEnvironment(Config* config, DbSettings* out) {
+  Status s = Config::LoadFromEnvironment(config);
+  return s.ok() ? LoadDbSettings(*config, out) : s;
+}
+
 Status LoadDbSettings(const Config& config, DbSettings* out) {
   DbSettings s;
   Status st = config.GetString("mysql.primary", &s.primary);

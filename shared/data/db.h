@@ -73,6 +73,10 @@ struct DbSettings {
 // connect_timeout_s, io_timeout_s, statement_cache; app.time_zone.
 Status LoadDbSettings(const Config& config, DbSettings* out);
 
+// The settings file the environment names (Config::LoadFromEnvironment),
+// then its mysql.* keys: what a command-line tool needs to reach the database.
+Status LoadDbSettingsFromEnvironment(Config* config, DbSettings* out);
+
 // Loads the driver; call once at start-up, before threads start.
 Status InitDbDriver();
 
