@@ -37,7 +37,7 @@ scale:
 	@spawn/spawn.sh scale $(GROUP) $(N)
 
 unit: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure
+	@cd $(BUILD_DIR) && ctest --output-on-failure -LE integration
 
 integration: build
 	@tests/integration.sh
