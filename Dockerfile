@@ -27,16 +27,13 @@ ARG BUILD_TYPE=RelWithDebInfo
 
 # Builds what the image ships, not the tests: every group's binary
 # (handlers/<group>/ builds <group>), the job worker, and the settings tool
-# the entrypoint reads process and thread counts with. Installed stripped:
-# the debug info stays in this stage.
+# the entrypoint reads process and thread counts with; then installs them,
+# stripped, as CMake's install rules lay them out (component runtime: the
+# groups in sbin/, the two tools in bin/). The debug info stays in this stage.
 RUN groups="$(for dir in handlers/*/; do basename "$dir"; done)" \
  && cmake -S . -B /build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
  && cmake --build /build -j "$(nproc)" --target zufang-settings zufang-worker $groups \
- && mkdir -p /out/usr/local/bin \
- && for group in $groups; do \
-      install -s -m 0755 "/build/handlers/$group/$group" /out/usr/local/bin/ || exit 1; \
-    done \
- && install -s -m 0755 /build/tools/zufang-settings /build/tools/zufang-worker /out/usr/local/bin/
+ && cmake --install /build --prefix /out/usr/local --strip --component runtime
 
 # ---- runtime: shared libraries, spawn-fcgi and multiwatch only -------------
 FROM debian:bookworm-slim
