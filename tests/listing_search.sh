@@ -155,7 +155,7 @@ ranges="$(sql "SELECT DISTINCT REGEXP_SUBSTR(CONVERT(argument USING utf8mb4), 'F
 sql "TRUNCATE TABLE mysql.general_log"
 check "${#searches[@]} pages and counts equal the server's own (ranges read: ${ranges:-none})" test -z "$pages_wrong"
 [ -n "$pages_wrong" ] && printf '        %s\n' "${pages_wrong:0:900}"
-plan_min_walk="$(setting listings.plan_min_walk)"
+plan_min_walk="$(stack_setting listings.plan_min_walk)"
 if [ "${plan_min_walk:-0}" -le 100 ]; then
   check "  ... the price, area and type ranges were each read" \
     sh -c "echo '$ranges' | grep -q idx_house_city_price && echo '$ranges' | grep -q idx_house_city_area \

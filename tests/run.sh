@@ -68,8 +68,8 @@ if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/districts/")" = 000 ];
   echo "tests/run.sh: nothing answers at $BASE: start the stack (make run) or name its HTTP_PORT" >&2
   exit 2
 fi
-if [ "$(setting throttle.enabled)" = on ] && [ -z "${ZUFANG_TEST_ANON_RATE:-}" ]; then
-  echo "note: throttling is on ($ZUFANG_ENV settings, anonymous rate $(setting throttle.anon_rate)):" \
+if [ "$(stack_setting throttle.enabled)" = on ] && [ -z "${ZUFANG_TEST_ANON_RATE:-}" ]; then
+  echo "note: throttling is on ($ZUFANG_ENV settings, anonymous rate $(stack_setting throttle.anon_rate)):" \
        "checks that send many anonymous requests need a raised rate (ZUFANG_TEST_ANON_RATE=1000000/min" \
        "where the stack was started)"
 fi

@@ -9,9 +9,9 @@
 
 section "throttling at the test settings' rates"
 throttle_rate="$(env -u ZUFANG_TEST_ANON_RATE "$BUILD_DIR/tools/zufang-settings" get throttle.anon_rate 2>/dev/null)"
-if [ "$(setting throttle.enabled)" != on ] || [ "$throttle_rate" != 30/min ]; then
+if [ "$(stack_setting throttle.enabled)" != on ] || [ "$throttle_rate" != 30/min ]; then
   skip "throttling at 30 anonymous requests a minute" \
-    "needs throttle.enabled = on and throttle.anon_rate = 30/min, as ZUFANG_ENV=test has; ZUFANG_ENV=$ZUFANG_ENV has $(setting throttle.enabled), ${throttle_rate:-?}" 4
+    "needs throttle.enabled = on and throttle.anon_rate = 30/min, as ZUFANG_ENV=test has; ZUFANG_ENV=$ZUFANG_ENV has $(stack_setting throttle.enabled), ${throttle_rate:-?}" 4
 else
   env -u ZUFANG_TEST_ANON_RATE "$ROOT/spawn/spawn.sh" scale districts 2 > "$T/throttle-scale.log" 2>&1
   # Anonymous clients are counted by address: this client, 127.0.0.2, has

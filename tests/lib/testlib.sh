@@ -88,9 +88,9 @@ login() {
 # The token of the last login's answer.
 token_of() { sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$BODY"; }
 
-# setting KEY [DEFAULT]: the value as the stack's processes read it, given
-# that this shell has their ZUFANG_ENV and variables.
-setting() { "$BUILD_DIR/tools/zufang-settings" get "$1" "${2:-}" 2>/dev/null; }
+# stack_setting KEY: its value as the stack's processes read it, given that
+# this shell has their ZUFANG_ENV and variables ("" when it cannot be read).
+stack_setting() { "$BUILD_DIR/tools/zufang-settings" get "$1" 2>/dev/null; }
 
 # Logs as from when the checks began: a stack that ran before keeps its
 # older lines, which are not these checks' business.
