@@ -14,6 +14,7 @@ RUN apt-get update \
       cmake g++ make pkg-config \
       libfcgi-dev libjsoncpp-dev libmysqlcppconn-dev libmemcached-dev libldap2-dev \
       libboost-test-dev libsodium-dev libjwt-dev libssl-dev libcurl4-openssl-dev \
+      libgd-dev libfontconfig-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -27,16 +28,14 @@ ARG BUILD_TYPE=RelWithDebInfo
 
 # Builds what the image ships, not the tests: every group's binary
 # (handlers/<group>/ builds <group>), the job worker, and the settings tool
-# the entrypoint reads process and thread counts with. Installed stripped:
-# the debug info stays in this stage.
+# the entrypoint reads process and thread counts with, and the demo photos'
+# generator the listings container runs; then installs them, stripped, as
+# CMake's install rules lay them out (component runtime: the groups in sbin/,
+# the tools in bin/). The debug info stays in this stage.
 RUN groups="$(for dir in handlers/*/; do basename "$dir"; done)" \
  && cmake -S . -B /build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
- && cmake --build /build -j "$(nproc)" --target zufang-settings zufang-worker $groups \
- && mkdir -p /out/usr/local/bin \
- && for group in $groups; do \
-      install -s -m 0755 "/build/handlers/$group/$group" /out/usr/local/bin/ || exit 1; \
-    done \
- && install -s -m 0755 /build/tools/zufang-settings /build/tools/zufang-worker /out/usr/local/bin/
+ && cmake --build /build -j "$(nproc)" --target zufang-settings zufang-worker zufang-demo-photos $groups \
+ && cmake --install /build --prefix /out/usr/local --strip --component runtime
 
 # ---- runtime: shared libraries, spawn-fcgi and multiwatch only -------------
 FROM debian:bookworm-slim
@@ -44,11 +43,13 @@ FROM debian:bookworm-slim
 # Runtime halves of the build stage's -dev packages (Debian 12 names;
 # libmariadb3, libhashkit2, libsasl2-2, libjansson4 and libb64-0d come in as
 # their dependencies). ca-certificates: libcurl4 only recommends it, and the
-# worker's https:// SMS gateway (and an ldaps:// directory) need it.
+# worker's https:// SMS gateway (and an ldaps:// directory) need it. libgd3
+# and a CJK font: zufang-demo-photos draws the demo listings' photos.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libfcgi0ldbl libjsoncpp25 libmysqlcppconn7v5 libmemcached11 libldap-2.5-0 libsodium23 \
       libjwt0 libssl3 libcurl4 ca-certificates \
+      libgd3 fonts-wqy-microhei \
       spawn-fcgi multiwatch \
  && rm -rf /var/lib/apt/lists/*
 

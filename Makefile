@@ -4,16 +4,21 @@
 #   make run     install what is missing, build, start the private stack, print the URL
 #   make stop    stop what `make run` started
 #   make test    build, run the unit tests, then the integration tests on their own stack
+#   make sanitize  the unit tests and the database tests (ctest) under ASan and UBSan, in build-sanitize
 #   make bench   benchmark the district detail against Nginx serving a static file
 #   make settings-files  rewrite what is made from the settings schema
 
 BUILD_DIR ?= $(CURDIR)/build
 BUILD_TYPE ?= RelWithDebInfo
+SANITIZE_DIR ?= $(CURDIR)/build-sanitize
+# Leaks count as errors (LeakSanitizer works here); any undefined behaviour stops the test.
+ASAN_OPTIONS ?= detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1
+UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 export BUILD_DIR
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build run stop status test unit integration bench clean scale settings-files
+.PHONY: all deps build run stop status test unit integration sanitize bench clean scale settings-files
 
 all: build
 
@@ -38,12 +43,20 @@ scale:
 	@spawn/spawn.sh scale $(GROUP) $(N)
 
 unit: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure
+	@cd $(BUILD_DIR) && ctest --output-on-failure -LE integration
 
 integration: build
 	@tests/integration.sh
 
 test: unit integration
+
+# Its own tree, so the everyday build stays as it is. Debug (-O0): the
+# sanitizers catch the same there, and the tree builds in a third of the
+# time -O2 takes.
+sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DZUFANG_SANITIZE=ON > /dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=$(ASAN_OPTIONS) UBSAN_OPTIONS=$(UBSAN_OPTIONS) ctest --output-on-failure
 
 bench: build
 	@tools/bench-districts.sh
@@ -65,4 +78,4 @@ settings-files: build
 	} > $(SETTINGS_ENV).new && mv $(SETTINGS_ENV).new $(SETTINGS_ENV) && echo "$(SETTINGS_ENV): production's nginx.* settings"
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

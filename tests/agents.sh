@@ -1,9 +1,10 @@
 # Integration tests of the agents group: the list and detail as the contract
 # shapes them (against the seed data and the database's own rendering),
 # filters, pagination, routing, writes with privileges, validation, the audit
-# trail, fresh reads right after every write, and hostile input. Sourced by
-# tests/integration.sh after tests/catalogue.sh (its helpers and the accounts
-# tests' login/token_of). Leaves the seed agents as it found them.
+# trail, fresh reads right after every write, and hostile input. A file of
+# checks on tests/lib/testlib.sh (tests/run.sh agents); any settings. Stops
+# memcached and starts it again (tools/stack.sh up). Leaves the seed agents
+# as it found them.
 
 # agents_json WHERE LIMIT: the list's results as the database renders them,
 # by servstar descending, ties by agentid.
@@ -28,8 +29,9 @@ agent_detail_json() {
 # The agentids of the last answer, in order, space-separated.
 agent_ids() { grep -o '"agentid":[0-9]*' "$T/body" | cut -d: -f2 | tr '\n' ' ' | sed 's/ $//'; }
 agents_pids() { pgrep -P "$(cat "$STATE_DIR/run/agents.pid")" | sort | tr '\n' ' '; }
-# Statuses the agents group answered (its log: ... METHOD PATH STATUS MICROSus ID).
-agents_5xx() { grep -Eo ' [0-9]{3} [0-9]+us [0-9a-f]*$' "$STATE_DIR/log/agents.log" | awk '{print $1}' | grep -c '^5'; }
+# Statuses the agents group answered since the checks began (its log:
+# ... METHOD PATH STATUS MICROSus ID).
+agents_5xx() { log_since agents.log | grep -Eo ' [0-9]{3} [0-9]+us [0-9a-f]*$' | awk '{print $1}' | grep -c '^5'; }
 
 A="http://127.0.0.1:$HTTP_PORT/api/agents/"
 AGENT1='{"agentid":1,"name":"袁晓孟","tel":"158173555285","servstar":5}'

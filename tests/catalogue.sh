@@ -1,7 +1,8 @@
 # Integration tests of the catalogue group (house types and tags): reads as
 # the contract shapes them, writes with privileges, validation, the audit
-# trail and fresh reads right after every write. Sourced by
-# tests/integration.sh (its helpers and the accounts tests' login/token_of).
+# trail and fresh reads right after every write. A file of checks on
+# tests/lib/testlib.sh (tests/run.sh catalogue); any settings. Leaves the
+# seed's house types and tags as it found them.
 
 section "catalogue: house types and tags"
 req GET /api/housetypes/

@@ -1,5 +1,6 @@
-// Db against real MariaDB servers: the integration tests start a primary and
-// a second server standing in for a replica, and pass their sockets in
+// Db against real MariaDB servers: tests/integration.sh and ctest's fixture
+// db_servers (tests/lib/db-servers.sh) start a primary and a second server
+// standing in for a replica, and pass their sockets in
 // ZUFANG_TEST_PRIMARY / ZUFANG_TEST_REPLICA (unix:///path). Each server holds
 // a table `marker` whose one row names it, so a read shows where it went.
 #include <unistd.h>
@@ -18,8 +19,8 @@ namespace {
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') {
-    // Not a skip: this binary only runs from tests/integration.sh, which sets them.
-    BOOST_FAIL(std::string(name) + " is not set: run this test through tests/integration.sh");
+    // Not a skip: ctest and tests/integration.sh set them.
+    BOOST_FAIL(std::string(name) + " is not set: run this test with `ctest -L integration` or tests/integration.sh");
   }
   return v;
 }

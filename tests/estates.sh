@@ -1,8 +1,9 @@
 # Integration tests of the estates group: every route needs a token and a
 # privilege; the list and the detail as the database renders them, ordering,
 # filters and pages; writes with fresh reads right after each, the audit
-# trail, validation, and hostile input. Sourced by tests/integration.sh (its
-# helpers and the accounts tests' login/token_of).
+# trail, validation, and hostile input. A file of checks on
+# tests/lib/testlib.sh (tests/run.sh estates); any settings. Leaves the
+# seed's estates as it found them.
 
 J='Content-Type: application/json'
 ESTATES_SEED="$(sql "SELECT GROUP_CONCAT(CONCAT_WS(':', estateid, distid, name, IFNULL(hot, '-'), IFNULL(intro, '-')) ORDER BY estateid SEPARATOR '|') FROM tb_estate")"
@@ -340,4 +341,4 @@ check "a body that is not UTF-8 is 400" test "$STATUS" = 400
 check "the seed's estates are intact" \
   test "$(sql "SELECT GROUP_CONCAT(CONCAT_WS(':', estateid, distid, name, IFNULL(hot, '-'), IFNULL(intro, '-')) ORDER BY estateid SEPARATOR '|') FROM tb_estate")" = "$ESTATES_SEED"
 sleep 0.3  # the request log line is written after the response
-check "the estates group answered no 5xx" test "$(grep -Ec ' 5[0-9]{2} [0-9]+us [0-9a-f]*$' "$STATE_DIR/log/estates.log")" = 0
+check "the estates group answered no 5xx" test "$(log_since estates.log | grep -Ec ' 5[0-9]{2} [0-9]+us [0-9a-f]*$')" = 0

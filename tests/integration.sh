@@ -5,6 +5,13 @@
 #
 #   tests/integration.sh               (make integration; part of make test)
 #   KEEP_STATE=1 tests/integration.sh  keep the state folder for a post-mortem
+#   KEEP_STACK=1 tests/integration.sh  leave the stack running too, for
+#                                      tests/run.sh GROUP against it
+#
+# The stack-wide checks (start, outages, supervision, scaling, start-up,
+# configuration, the database layer) are here; each group's checks are a
+# file tests/<group>.sh of its own, sourced in turn, which tests/run.sh runs
+# alone against a running stack. Helpers: tests/lib/testlib.sh.
 #
 # Prints one line per check and closes with "N passed, N failed"; exits
 # non-zero when any check failed. All traffic goes to 127.0.0.1.
@@ -12,7 +19,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE_DIR="$(mktemp -d /tmp/zufang-itest.XXXXXX)"
 export STATE_DIR ZUFANG_ENV=test
-source "$ROOT/tools/lib.sh"
+source "$ROOT/tests/lib/testlib.sh"
 T="$STATE_DIR/t"
 mkdir -p "$T"
 
@@ -32,11 +39,27 @@ LDAP_PORT="$(free_port 3489)"
 export HTTP_PORT MEMCACHED_PORT LDAP_PORT
 BASE="http://127.0.0.1:$HTTP_PORT"
 
+# The variables the stack runs with, for tools/stack.sh and tests/run.sh
+# when the state is kept: each is set only where the shell has it unset.
+cat > "$STATE_DIR/stack.env" <<ENV
+# tests/integration.sh's stack: (. $STATE_DIR/stack.env && tools/stack.sh up)
+: "\${STATE_DIR:=$STATE_DIR}" "\${ZUFANG_ENV:=$ZUFANG_ENV}" "\${HTTP_PORT:=$HTTP_PORT}"
+: "\${MEMCACHED_PORT:=$MEMCACHED_PORT}" "\${LDAP_PORT:=$LDAP_PORT}" "\${ZUFANG_TEST_ANON_RATE:=$ZUFANG_TEST_ANON_RATE}"
+export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE
+ENV
+
 cleanup() {
-  "$ROOT/tools/stack.sh" down > "$T/down.log" 2>&1
   stop_pidfile replica "$STATE_DIR/replica/mariadb.pid" 20 >/dev/null 2>&1
+  if [ "${KEEP_STACK:-0}" = 1 ]; then
+    echo "stack left running at $BASE, state in $STATE_DIR"
+    echo "  groups again: STATE_DIR=$STATE_DIR tests/run.sh GROUP..."
+    echo "  stop it:      (. $STATE_DIR/stack.env && tools/stack.sh down)"
+    return
+  fi
+  "$ROOT/tools/stack.sh" down > "$T/down.log" 2>&1
   if [ "${KEEP_STATE:-0}" = 1 ]; then
     echo "state kept in $STATE_DIR"
+    echo "  start it again: (. $STATE_DIR/stack.env && tools/stack.sh up)"
   else
     rm -rf "$STATE_DIR"
   fi
@@ -44,55 +67,7 @@ cleanup() {
 trap cleanup EXIT
 # A run stopped from outside (a CI time limit) still stops its servers.
 trap 'exit 130' INT TERM HUP
-
-PASSED=0
-FAILED=0
-DELIBERATE_5XX=0  # requests the checks expect to fail with 5xx (outages)
-ok() { PASSED=$((PASSED + 1)); printf '  ok    %s\n' "$1"; }
-bad() {
-  FAILED=$((FAILED + 1))
-  printf '  FAIL  %s\n' "$1"
-  [ -n "${2:-}" ] && printf '        %s\n' "${2:0:600}"
-  return 0
-}
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-section() { printf '\n%s\n' "$1"; }
-
-# req METHOD PATH [curl args...]: sets STATUS and BODY; headers in $T/headers.
-req() {
-  local method="$1" path="$2"
-  shift 2
-  STATUS="$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$method" "$@" "$BASE$path")"
-  BODY="$(cat "$T/body")"
-}
-header() { grep -i "^$1:" "$T/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
-# expect NAME STATUS BODY: the last req answered exactly this.
-expect() {
-  if [ "$STATUS" = "$2" ] && [ "$BODY" = "$3" ]; then
-    ok "$1"
-  else
-    bad "$1" "got $STATUS $BODY; want $2 $3"
-  fi
-}
-sql() { mariadb --socket="$STATE_DIR/run/mysqld.sock" -u root --batch --skip-column-names zufang -e "$1"; }
-# The contract's district detail, built by the database itself: an
-# independent path to the body the handler must answer.
-expected_detail() {
-  sql "SET SESSION group_concat_max_len = 1000000;
-       SELECT CONCAT('{\"distid\":', d.distid, ',\"cities\":[',
-         IFNULL((SELECT GROUP_CONCAT(CONCAT('{\"distid\":', c.distid, ',\"name\":\"', c.name, '\"}')
-                 ORDER BY c.distid SEPARATOR ',') FROM tb_district c WHERE c.pid = d.distid), ''),
-         '],\"name\":\"', d.name, '\",\"ishot\":', IF(d.ishot, 'true', 'false'),
-         ',\"intro\":\"', d.intro, '\"}') FROM tb_district d WHERE d.distid = $1"
-}
-refs_json() {  # refs_json WHERE: [{"distid":..,"name":..},...] by distid
-  sql "SET SESSION group_concat_max_len = 1000000;
-       SELECT CONCAT('[', GROUP_CONCAT(CONCAT('{\"distid\":', distid, ',\"name\":\"', name, '\"}')
-              ORDER BY distid SEPARATOR ','), ']') FROM tb_district WHERE $1"
-}
-# Nginx writes its access log in buffers flushed every second.
-access_statuses() { sleep 1.2; awk '{print $3}' "$STATE_DIR/log/nginx-access.log"; }
-handler_pids() { pgrep -P "$(cat "$STATE_DIR/run/districts.pid")" | sort | tr '\n' ' '; }
+mark_logs
 
 # ---------------------------------------------------------------------------
 section "stack"
@@ -100,7 +75,7 @@ if "$ROOT/tools/stack.sh" up > "$T/up.log" 2>&1; then
   ok "stack starts on 127.0.0.1:$HTTP_PORT (state $STATE_DIR)"
 else
   bad "stack starts" "$(tail -20 "$T/up.log")"
-  printf '\n%d passed, %d failed\n' "$PASSED" "$((FAILED + 1))"
+  test_summary
   exit 1
 fi
 check "up prints the URL" grep -q "http://127.0.0.1:$HTTP_PORT/" "$T/up.log"
@@ -112,108 +87,7 @@ check "up again starts nothing new" sh -c "! grep -q 'started\|initialising\|app
 check "migrations again apply nothing" grep -q "0 migration(s) applied" "$T/up2.log"
 
 # ---------------------------------------------------------------------------
-section "districts, field for field"
-req GET /api/districts/510000/
-expect "Sichuan detail equals the database's rendering" 200 "$(expected_detail 510000)"
-check "Sichuan has 21 cities" test "$(grep -o '"distid"' "$T/body" | wc -l)" -eq 22
-check "keys in contract order" grep -q '^{"distid":510000,"cities":\[{"distid":510100,"name":"成都市"}' "$T/body"
-check "Content-Type is application/json" test "$(header Content-Type)" = "application/json"
-check "Cache-Control max-age=900" test "$(header Cache-Control)" = "max-age=900"
-check "Expires is an RFC 1123 date" sh -c "echo '$(header Expires)' | grep -Eq '^[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} GMT$'"
-check "X-Content-Type-Options nosniff (once)" test "$(grep -ci '^X-Content-Type-Options: nosniff' "$T/headers")" = 1
-check "X-Frame-Options DENY (once)" test "$(grep -ci '^X-Frame-Options: DENY' "$T/headers")" = 1
-for id in 110000 440300 440303 650000 810000; do
-  req GET "/api/districts/$id/"
-  expect "district $id equals the database's rendering" 200 "$(expected_detail "$id")"
-done
-req GET /api/districts/440303/
-check "a county has cities []" grep -q '"cities":\[\]' "$T/body"
-req GET /api/districts/
-expect "provinces" 200 "{\"code\":10000,\"message\":\"获取省级行政区域成功\",\"results\":$(refs_json 'pid IS NULL')}"
-check "provinces cached a year" test "$(header Cache-Control)" = "max-age=31536000"
-req GET /api/hotcities/
-expect "hot cities" 200 "$(refs_json 'ishot = 1')"
-check "hot cities cached a day" test "$(header Cache-Control)" = "max-age=86400"
-req GET "/api/districts/%35%31%30000/"
-expect "percent-encoded id" 200 "$(expected_detail 510000)"
-
-# ---------------------------------------------------------------------------
-section "routing and errors"
-NOT_FOUND='{"detail":"未找到。"}'
-req GET /api/districts/999999/
-expect "unknown district is 404 (the old site's 200 of nulls was a defect)" 404 "$NOT_FOUND"
-req GET /api/districts/abc/
-expect "non-numeric id is 404" 404 "$NOT_FOUND"
-req GET /api/districts/99999999999999999999999/
-expect "overflowing id is 404" 404 "$NOT_FOUND"
-req GET /api/districts/-5/
-expect "negative id is 404" 404 "$NOT_FOUND"
-req GET /api/nowhere/
-expect "unknown /api/ path is 404 JSON" 404 "$NOT_FOUND"
-check "  ... as application/json" sh -c "grep -qi '^Content-Type: application/json' '$T/headers'"
-req GET /api/districts/510000/extra/
-expect "unknown path inside a group is 404 JSON" 404 "$NOT_FOUND"
-req DELETE /api/districts/510000/
-expect "DELETE is 405" 405 '{"detail":"方法 “DELETE” 不被允许。"}'
-check "  ... with Allow" test "$(header Allow)" = "GET, HEAD, OPTIONS"
-req POST /api/hotcities/ -H 'Content-Type: application/json' -d '{}'
-expect "POST is 405" 405 '{"detail":"方法 “POST” 不被允许。"}'
-req GET "/api/districts/510000?x=1"
-check "missing slash is 301" test "$STATUS" = 301
-check "  ... to the slashed path, query kept" test "$(header Location)" = "/api/districts/510000/?x=1"
-req GET /api/hotcities
-check "missing slash on a list is 301" test "$STATUS:$(header Location)" = "301:/api/hotcities/"
-curl -s -I -o /dev/null -D "$T/headers" "$BASE/api/districts/510000/"
-check "HEAD is 200 with the GET's headers" grep -q "^Content-Length: $(expected_detail 510000 | tr -d '\n' | wc -c)" "$T/headers"
-req OPTIONS /api/districts/510000/
-check "OPTIONS is 200 with Allow" test "$STATUS:$(header Allow)" = "200:GET, HEAD, OPTIONS"
-
-# ---------------------------------------------------------------------------
-section "hostile input: 4xx JSON, never 5xx, never a crash"
-pids_before="$(handler_pids)"
-req GET "/api/districts/510000/?name=%ff%fe"
-expect "query not UTF-8 is 400" 400 '{"detail":"请求参数不是有效的 UTF-8 编码。"}'
-req GET "/api/districts/?q=%C0%AF"
-check "overlong UTF-8 in the query is 400" test "$STATUS" = 400
-req GET "/api/districts/%ff/"
-expect "path not UTF-8 is 404" 404 "$NOT_FOUND"
-req GET "/api/districts/%00/"
-expect "NUL in the path is refused with 400 JSON (Nginx)" 400 '{"detail":"请求无效。"}'
-req GET "/api/districts/510000/?q=$(head -c 10240 /dev/zero | tr '\0' 'a')"
-expect "10 KB query string is 414" 414 '{"detail":"请求的 URI 过长。"}'
-req GET "/api/districts/?q=$(head -c 40000 /dev/zero | tr '\0' 'a')"
-check "40 KB query string is 414 JSON (Nginx)" test "$STATUS:$BODY" = '414:{"detail":"请求的 URI 过长。"}'
-head -c 100000 /dev/zero | tr '\0' 'x' > "$T/100k"
-req POST /api/districts/ -H 'Content-Type: application/json' --data-binary "@$T/100k"
-check "100 KB body to a handler is 413 JSON" test "$STATUS:$BODY" = "413:{\"detail\":\"请求体超过了 65536 字节的上限。\"}"
-head -c 5000000 /dev/zero | tr '\0' 'x' > "$T/5m"
-req POST /api/districts/ -H 'Content-Type: application/json' --data-binary "@$T/5m"
-check "5 MB body is 413 JSON (Nginx)" test "$STATUS:$BODY" = '413:{"detail":"请求体过大。"}'
-req FOO /api/districts/
-check "unknown method is 405 JSON" test "$STATUS:$BODY" = '405:{"detail":"方法 “FOO” 不被允许。"}'
-req GET "/api/districts/510000/?page=99999999999999999999&size=-1&ordering=distid;DROP"
-expect "junk parameters are ignored" 200 "$(expected_detail 510000)"
-req GET "/api/districts/1%27%20OR%201=1/"
-expect "SQL in the id is 404" 404 "$NOT_FOUND"
-check "no handler process died" test "$(handler_pids)" = "$pids_before"
-check "no 5xx in the access log so far" test "$(access_statuses | grep -c '^5')" -eq 0
-
-# ---------------------------------------------------------------------------
-section "static site and media"
-req GET /
-check "/ serves index.html" sh -c "test '$STATUS' = 200 && grep -qi '<html' '$T/body'"
-check "  ... with nosniff and DENY" sh -c "grep -qi '^X-Frame-Options: DENY' '$T/headers'"
-req GET /static/index.html
-check "/static/ serves the site" test "$STATUS" = 200
-echo "media file" > "$STATE_DIR/media/probe.txt"
-req GET /media/probe.txt
-check "/media/ serves uploads" test "$STATUS:$BODY" = "200:media file"
-
-# ---------------------------------------------------------------------------
-section "logs"
-line="$(grep ' GET /api/districts/510000/ ' "$STATE_DIR/log/districts.log" | tail -1)"
-check "one line per request: time group method path status micros id" \
-  sh -c "echo '$line' | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{2}:[0-9]{2} districts GET /api/districts/510000/ 200 [0-9]+us [0-9a-f]+$'"
+run_group districts
 
 # ---------------------------------------------------------------------------
 section "memcached stopped: same answers from the database"
@@ -345,21 +219,12 @@ check "get refuses a key the schema lacks (exit $rc)" \
 
 # ---------------------------------------------------------------------------
 section "database layer against real servers (primary and a second server as replica)"
-mkdir -p "$STATE_DIR/replica"
-mariadb-install-db --no-defaults --datadir="$STATE_DIR/replica/data" --user="$(id -un)" \
-  --auth-root-authentication-method=normal --skip-test-db > "$T/replica-install.log" 2>&1
-mariadbd --no-defaults --datadir="$STATE_DIR/replica/data" --socket="$STATE_DIR/replica/mysqld.sock" \
-  --pid-file="$STATE_DIR/replica/mariadb.pid" --skip-networking --user="$(id -un)" \
-  --log-error="$STATE_DIR/log/replica.log" --innodb-buffer-pool-size=32M >/dev/null 2>&1 &
-if wait_until 30 mariadb-admin --socket="$STATE_DIR/replica/mysqld.sock" -u root ping; then
+if mariadb_private "$STATE_DIR/replica/data" "$STATE_DIR/replica/mysqld.sock" "$STATE_DIR/replica/mariadb.pid" \
+     "$STATE_DIR/log/replica.log" --innodb-buffer-pool-size=32M; then
   for server in primary replica; do
     sock="$STATE_DIR/run/mysqld.sock"
     [ "$server" = replica ] && sock="$STATE_DIR/replica/mysqld.sock"
-    mariadb --socket="$sock" -u root -e "CREATE DATABASE zufang_dbtest;
-      CREATE TABLE zufang_dbtest.marker (name VARCHAR(20));
-      INSERT INTO zufang_dbtest.marker VALUES ('$server');
-      CREATE TABLE zufang_dbtest.items (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(255), n INT) DEFAULT CHARSET=utf8mb4;
-      CREATE TABLE zufang_dbtest.uniq (k VARCHAR(20) PRIMARY KEY);"
+    "$ROOT/tests/lib/db-servers.sh" dbtest "$sock" "$server"
   done
   ZUFANG_TEST_PRIMARY="unix://$STATE_DIR/run/mysqld.sock" ZUFANG_TEST_REPLICA="unix://$STATE_DIR/replica/mysqld.sock" \
     "$BUILD_DIR/tests/db_test" > "$T/db_test.log" 2>&1
@@ -401,45 +266,20 @@ check "data/hokkien/moe-twblg-entries.csv is unmodified" \
   test "$(sha256sum < "$ROOT/data/hokkien/moe-twblg-entries.csv" | cut -d' ' -f1)" = 64458c4dc39808a0579e1cb8d9e76fb2cddc05bad03915f09fbeda9daa2d0fd4
 
 # ---------------------------------------------------------------------------
-source "$ROOT/tests/accounts.sh"
-source "$ROOT/tests/catalogue.sh"
-source "$ROOT/tests/agents.sh"
-source "$ROOT/tests/estates.sh"
-source "$ROOT/tests/listings.sh"
-source "$ROOT/tests/listing_search.sh"
-source "$ROOT/tests/jobs.sh"
-source "$ROOT/tests/errors.sh"
+run_group accounts catalogue agents estates listings listing_search jobs errors
 "$ROOT/tools/stack.sh" up > "$T/up-worker.log" 2>&1
 check "the stack's job worker runs (under multiwatch)" pid_alive "$STATE_DIR/run/worker.pid"
 req GET /api/mobile/13700000002/
 wait_until 10 sh -c "test \"\$(mariadb --socket='$STATE_DIR/run/mysqld.sock' -u root -N zufang -e \"SELECT COUNT(*) FROM tb_sms_outbox WHERE tel = '13700000002'\")\" = 1"
 check "an SMS code requested through the API reaches the outbox" \
   test "$(sql "SELECT COUNT(*) FROM tb_sms_outbox WHERE tel = '13700000002' AND message LIKE CONCAT('%', (SELECT code FROM tb_sms_code WHERE tel = '13700000002'), '%')")" = 1
-source "$ROOT/tests/prepared.sh"
+run_group prepared
 
 # ---------------------------------------------------------------------------
-section "throttling at the test settings' rates"
-env -u ZUFANG_TEST_ANON_RATE "$ROOT/spawn/spawn.sh" scale districts 2 > "$T/throttle-scale.log" 2>&1
-# Anonymous clients are counted by address: this client, 127.0.0.2, has
-# sent nothing before.
-for i in $(seq 1 30); do
-  curl -s --interface 127.0.0.2 -o /dev/null -w '%{http_code}\n' "$BASE/api/districts/510000/"
-done > "$T/throttle-codes"
-check "30 anonymous requests within a minute answer 200" test "$(grep -c '^200$' "$T/throttle-codes")" = 30
-req GET /api/districts/510000/ --interface 127.0.0.2
-retry="$(header Retry-After)"
-check "the 31st answers 429 with Retry-After ($retry)" \
-  sh -c "test '$STATUS' = 429 && echo '$BODY' | grep -q '^{\"detail\":\"请求超过了限速。 Expected available in $retry seconds.\"}\$' && test '$retry' -ge 1 && test '$retry' -le 60"
-req GET /api/districts/510000/ --interface 127.0.0.3
-check "another address is counted apart" test "$STATUS" = 200
-login jackfrued 123456
-req GET /api/districts/510000/ --interface 127.0.0.2 -H "token: $(token_of)"
-check "a signed-in user is counted apart from anonymous traffic" test "$STATUS" = 200
-"$ROOT/spawn/spawn.sh" scale districts 2 > "$T/throttle-scale2.log" 2>&1
+run_group throttle
 
 # ---------------------------------------------------------------------------
 check "no 5xx in the access log but the $DELIBERATE_5XX deliberate ones" \
   test "$(access_statuses | grep -c '^5')" -eq "$DELIBERATE_5XX"
 
-printf '\n%d passed, %d failed\n' "$PASSED" "$FAILED"
-[ "$FAILED" -eq 0 ]
+test_summary

@@ -1,6 +1,5 @@
-# Jobs and the worker, sourced by tests/integration.sh once its stack is up
-# (it provides ROOT, STATE_DIR, BUILD_DIR, T, ZUFANG_ENV=test and ok, bad,
-# check, section, sql, wait_until). Not a script of its own.
+# Jobs and the worker. A file of checks on tests/lib/testlib.sh (run by
+# tests/integration.sh and by tests/run.sh jobs):
 #
 #   - tests/jobs_test against the stack's MariaDB (queue, leases, schedules,
 #     SMS senders);
@@ -12,13 +11,18 @@
 # conf.d/test.conf must pass these through from the environment:
 #   jobs.lease_s = ${ZUFANG_JOBS_LEASE_S:-60}
 #   sms.log_delay_ms = ${ZUFANG_SMS_LOG_DELAY_MS:-0}
+# Other settings (ZUFANG_ENV=local) pass neither: the checks that shorten
+# leases and slow the sender are then skipped, with the reason.
 #
 # Every worker started here runs under `timeout` (so none outlives a run that
-# was interrupted) and is stopped before the section ends.
+# was interrupted) and is stopped before the section ends. The stack's own
+# worker is stopped first and started again at the end (tools/stack.sh up).
 
 section "jobs and the worker"
 
 # The stack's own worker would take the jobs these checks hand to theirs.
+jobs_stack_worker=0
+pid_alive "$STATE_DIR/run/worker.pid" && jobs_stack_worker=1
 stop_pidfile worker "$STATE_DIR/run/worker.pid" 15 >/dev/null
 
 JOBS_WORKER="$BUILD_DIR/tools/zufang-worker"
@@ -90,7 +94,12 @@ else
   jobs_ready=0
   # shellcheck disable=SC2016 # the lines as written in the file
   need='sms.log_delay_ms = ${ZUFANG_SMS_LOG_DELAY_MS:-0} and jobs.lease_s = ${ZUFANG_JOBS_LEASE_S:-60}'
-  bad "test settings take sms.log_delay_ms and jobs.lease_s from the environment" "conf.d/test.conf needs: $need"
+  if [ "$ZUFANG_ENV" = test ]; then
+    bad "test settings take sms.log_delay_ms and jobs.lease_s from the environment" "conf.d/test.conf needs: $need"
+  else
+    skip "test settings take sms.log_delay_ms and jobs.lease_s from the environment" \
+      "ZUFANG_ENV=$ZUFANG_ENV: only conf.d/test.conf has $need"
+  fi
 fi
 
 # A worker runs what is already queued (e.g. the accounts tests' codes) and
@@ -155,6 +164,9 @@ if [ "$jobs_ready" = 1 ]; then
   check "TERM mid-job: the job finished first, sent once" \
     test "$(jobs_sql "SELECT CONCAT(status, ' ', (SELECT COUNT(*) FROM tb_sms_outbox o WHERE o.jobid = j.jobid))
                       FROM tb_job j WHERE jobid = $term_job")" = "done 1"
+else
+  skip "a worker killed mid-send loses nothing; TERM mid-send finishes the job" \
+    "needs jobs.lease_s and sms.log_delay_ms from the environment (ZUFANG_ENV=test)" 8
 fi
 jobs_stop_all
 
@@ -193,4 +205,12 @@ if [ "$jobs_ready" = 1 ]; then
   rc=$?
   check "a bad setting stops the worker with 78, naming the key" sh -c \
     "test $rc = 78 && grep -q '\"jobs.lease_s\"' '$T/jobs-bad-conf.log'"
+else
+  skip "a bad setting stops the worker with 78, naming the key" \
+    "needs jobs.lease_s from the environment (ZUFANG_ENV=test)"
+fi
+
+# The stack's worker again, as it was.
+if [ "$jobs_stack_worker" = 1 ]; then
+  "$ROOT/tools/stack.sh" up > "$T/jobs-up.log" 2>&1 || bad "tools/stack.sh up (the stack's worker again)" "$(tail -5 "$T/jobs-up.log")"
 fi

@@ -1,5 +1,5 @@
-// The job queue, schedules and SMS senders against a real MariaDB: the
-// integration tests (tests/jobs.sh) pass its socket in ZUFANG_TEST_PRIMARY
+// The job queue, schedules and SMS senders against a real MariaDB: ctest's
+// fixture db_servers and tests/jobs.sh pass its socket in ZUFANG_TEST_PRIMARY
 // (unix:///path) and the database, migrations applied, in
 // ZUFANG_TEST_DATABASE. The database may be shared with a running stack, so
 // every case works on job kinds, a user and dates of its own and removes them.
@@ -31,8 +31,8 @@ namespace {
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') {
-    // Not a skip: this binary only runs from tests/jobs.sh, which sets them.
-    BOOST_FAIL(std::string(name) + " is not set: run this test through tests/integration.sh (tests/jobs.sh)");
+    // Not a skip: ctest and tests/jobs.sh set them.
+    BOOST_FAIL(std::string(name) + " is not set: run this test with `ctest -L integration` or tests/run.sh jobs");
   }
   return v;
 }

@@ -60,3 +60,20 @@ settings() { "$BUILD_DIR/tools/zufang-settings" "$@"; }
 # defaults of their own. Stops the script (under set -e) when it cannot be read;
 # zufang-settings has said why.
 setting() { settings get "$1" || die "cannot read the setting $1"; }
+
+
+# mariadb_private DATADIR SOCKET PIDFILE LOGFILE [mariadbd options...]: a
+# MariaDB of its own on a Unix socket only (no TCP), root over the socket;
+# DATADIR is initialised when new. True once the server answers (30 s).
+mariadb_private() {
+  local data="$1" sock="$2" pidfile="$3" log="$4"
+  shift 4
+  mkdir -p "$data" "$(dirname "$sock")" "$(dirname "$pidfile")" "$(dirname "$log")"
+  if [ ! -d "$data/mysql" ]; then
+    mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
+      --auth-root-authentication-method=normal --skip-test-db > "$log.install" 2>&1 || return 1
+  fi
+  mariadbd --no-defaults --datadir="$data" --socket="$sock" --pid-file="$pidfile" \
+    --skip-networking --user="$(id -un)" --log-error="$log" "$@" >/dev/null 2>&1 &
+  wait_until 30 mariadb-admin --socket="$sock" -u root ping
+}

@@ -8,7 +8,7 @@
 #                                   the job worker (its secrets checked first)
 #
 # The group runs as spawn-fcgi -> multiwatch -> N processes of
-# /usr/local/bin/GROUP sharing one TCP socket, like spawn/spawn.sh does on
+# /usr/local/sbin/GROUP sharing one TCP socket, like spawn/spawn.sh does on
 # a Unix socket. N is PROCESSES when set, else group.GROUP.processes from the
 # settings ($ZUFANG_CONF_DIR/$ZUFANG_ENV.conf; production.conf takes it from
 # ZUFANG_<GROUP>_PROCESSES); threads per process likewise.
@@ -31,9 +31,11 @@ die() {
   exit 78  # EX_CONFIG, as the handlers exit on bad settings
 }
 
+# The groups are what the image has in sbin/ (CMake's install rules put
+# each group's binary there and the tools in bin/).
 groups_here() {
-  for f in /usr/local/bin/*; do
-    case "${f##*/}" in zufang-*) ;; *) [ -x "$f" ] && printf '%s ' "${f##*/}" ;; esac
+  for f in /usr/local/sbin/*; do
+    [ -x "$f" ] && printf '%s ' "${f##*/}"
   done
 }
 
@@ -88,7 +90,7 @@ case "$group" in
   "") die "name the group to serve: the command (e.g. districts) or ZUFANG_GROUP; this image has: $(groups_here)" ;;
   zufang-* | *[!a-z0-9_-]*) die "\"$group\" is not a handler group; this image has: $(groups_here)" ;;
 esac
-bin="/usr/local/bin/$group"
+bin="/usr/local/sbin/$group"
 [ -x "$bin" ] || die "no handler group \"$group\" in this image; it has: $(groups_here)"
 
 case "${1:-}" in

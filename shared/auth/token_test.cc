@@ -14,7 +14,8 @@ TokenCodec Codec(const std::string& key = kKey) { return TokenCodec(TokenSetting
 std::string Base64Url(const std::string& s) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
-  int val = 0, bits = -6;
+  unsigned val = 0;  // only its low bits are read: unsigned, so shifting them out is defined
+  int bits = -6;
   for (unsigned char c : s) {
     val = (val << 8) + c;
     bits += 8;
