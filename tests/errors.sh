@@ -25,6 +25,10 @@ for number in 1e19 18446744073709551615 -1e400; do
     sh -c "test '$STATUS' = 400 && grep -q '\"price\":\[\"' '$T/body' && grep -q '\"hassubway\":\[\"' '$T/body'"
 done
 
+req POST /api/tags/ -H "token: $ADMIN_E" -H 'Content-Type: application/json' --data-binary '{"content":true}'
+expect "a text field given true is 400, as DRF's CharField (not the string True)" 400 '{"content":["不是有效的字符串。"]}'
+check "  ... and no tag was written" test "$(sql "SELECT COUNT(*) FROM tb_tag WHERE content IN ('True', '1')")" = 0
+
 # ---------------------------------------------------------------------------
 section "errors: app.language = en answers in English"
 # A second agents process on its own socket, with the test settings in English.

@@ -182,8 +182,8 @@ bool ReadString(const Json::Value& body, const std::string& field, bool required
   std::string s;
   if (v.isString()) {
     s = v.asString();
-  } else if (v.isIntegral() || v.isDouble() || v.isBool()) {
-    s = v.isBool() ? (v.asBool() ? "True" : "False") : v.asString();  // CharField: str(value)
+  } else if (!v.isBool() && (v.isIntegral() || v.isDouble())) {
+    s = v.asString();  // CharField takes str(number); a boolean it refuses
   } else {
     errors->Add(field, Msg::kNotAString);
     return false;

@@ -33,7 +33,7 @@ Status ParseBody(const Request& req, Json::Value* out, const std::set<std::strin
 
 // A string field as a DRF CharField reads it: absent -> "该字段是必填项。"
 // (when required), null -> "该字段不能为 null。", not a string/number ->
-// "不是有效的字符串。", blank -> "该字段不能为空。", over max_length ->
+// "不是有效的字符串。" (a boolean, list or object), blank -> "该字段不能为空。", over max_length ->
 // "请确保这个字段不能超过 N 个字符。" (counting characters, not bytes).
 // Numbers are accepted and converted, as CharField does. Returns false when
 // the field is absent or invalid (an error was added when it was required or

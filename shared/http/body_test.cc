@@ -158,3 +158,24 @@ BOOST_AUTO_TEST_CASE(meet_each_field_as_inf_does_in_drf) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(text_fields)
+
+// DRF's CharField: str(number) for numbers, but true/false are no strings.
+BOOST_AUTO_TEST_CASE(refuse_booleans_lists_and_objects) {
+  Json::Value v;
+  BOOST_REQUIRE(!Answer(Post("application/json", "{\"a\":true,\"b\":false,\"c\":[\"x\"],\"d\":{},\"e\":7.5}"), &v));
+  FieldErrors e;
+  std::string out;
+  BOOST_TEST(!ReadString(v, "a", true, 20, &e, &out));
+  BOOST_TEST(!ReadString(v, "b", true, 20, &e, &out));
+  BOOST_TEST(!ReadString(v, "c", true, 20, &e, &out));
+  BOOST_TEST(!ReadString(v, "d", true, 20, &e, &out));
+  BOOST_TEST(ReadString(v, "e", true, 20, &e, &out));
+  BOOST_TEST(out == "7.5");
+  BOOST_TEST(ErrorResponse(Status::Invalid(e)).body ==
+             "{\"a\":[\"不是有效的字符串。\"],\"b\":[\"不是有效的字符串。\"],\"c\":[\"不是有效的字符串。\"],"
+             "\"d\":[\"不是有效的字符串。\"]}");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
