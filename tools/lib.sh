@@ -70,8 +70,19 @@ mariadb_private() {
   shift 4
   mkdir -p "$data" "$(dirname "$sock")" "$(dirname "$pidfile")" "$(dirname "$log")"
   if [ ! -d "$data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
-      --auth-root-authentication-method=normal --skip-test-db > "$log.install" 2>&1 || return 1
+    # Tried twice from an empty folder: a bootstrap seen failing once in a
+    # loaded run succeeded when run again. The second failure shows why.
+    local attempt
+    for attempt in 1 2; do
+      mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
+        --auth-root-authentication-method=normal --skip-test-db > "$log.install" 2>&1 && break
+      if [ "$attempt" = 2 ]; then
+        grep -iE 'error|fail|cannot|denied' "$log.install" "$data"/*.err 2>/dev/null | head -20 >&2
+        return 1
+      fi
+      rm -rf "${data:?}" && mkdir -p "$data"
+      sleep 1
+    done
   fi
   mariadbd --no-defaults --datadir="$data" --socket="$sock" --pid-file="$pidfile" \
     --skip-networking --user="$(id -un)" --log-error="$log" "$@" >/dev/null 2>&1 &
