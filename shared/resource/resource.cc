@@ -126,13 +126,17 @@ Status CheckKeys(Db& db, const Resource& r, const Given& given, FieldErrors* err
 }
 
 // The answer of a write (and the audit's shape) for row `id`.
-Status RenderWritten(Db& tx, const Resource& r, int64_t id, std::string* out) {
-  Record row;
-  Status s = FindRecord(tx, r, id, false, &row);
-  if (!s.ok()) return s;
+Status RenderRecord(Db& tx, const Resource& r, int64_t id, const Record& row, std::string* out) {
   if (r.hooks.written != nullptr) return r.hooks.written(tx, r, id, row, out);
   *out = RecordJson(r, row);
   return Status::Ok();
+}
+
+// As RenderRecord, reading the row first (after it was written).
+Status RenderWritten(Db& tx, const Resource& r, int64_t id, std::string* out) {
+  Record row;
+  Status s = FindRecord(tx, r, id, false, &row);
+  return s.ok() ? RenderRecord(tx, r, id, row, out) : s;
 }
 
 // The rest of a create or update once the row is written: the hook, the
@@ -430,7 +434,7 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
     if (!st.ok()) return st;
     if (!all.empty()) return Status::Invalid(std::move(all));
     std::string before;
-    st = RenderWritten(tx, r, id, &before);
+    st = RenderRecord(tx, r, id, current, &before);  // the row as just read, not read again
     if (!st.ok()) return st;
     if (!given.values.empty()) {
       std::string sql = std::string("UPDATE ") + r.table + " SET ";
@@ -458,7 +462,7 @@ Response DeleteResource(ThreadServices* services, const Request& req, const Path
     Status st = FindRecord(tx, r, id, true, &current);
     if (!st.ok()) return st;
     std::string before;
-    st = RenderWritten(tx, r, id, &before);
+    st = RenderRecord(tx, r, id, current, &before);  // the row as just read, not read again
     if (!st.ok()) return st;
     if (r.hooks.before_delete != nullptr) {
       st = r.hooks.before_delete(tx, req, id);
