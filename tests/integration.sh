@@ -7,6 +7,8 @@
 #   KEEP_STATE=1 tests/integration.sh  keep the state folder for a post-mortem
 #   KEEP_STACK=1 tests/integration.sh  leave the stack running too, for
 #                                      tests/run.sh GROUP against it
+#   PORT_OFFSET=300 tests/integration.sh  its ports start 300 above the defaults
+#                                      (18080, 21311, 3489), for runs side by side
 #
 # The stack-wide checks (start, outages, supervision, scaling, start-up,
 # configuration, the database layer) are here; each group's checks are a
@@ -33,9 +35,11 @@ free_port() {
 # Most checks send far more than 30 anonymous requests a minute: they run
 # with a raised rate; the throttle section restores the test settings' own.
 export ZUFANG_TEST_ANON_RATE=1000000/min
-HTTP_PORT="$(free_port 18080)"
-MEMCACHED_PORT="$(free_port 21311)"
-LDAP_PORT="$(free_port 3489)"
+# PORT_OFFSET moves all three, so several runs on one machine do not meet.
+PORT_OFFSET="${PORT_OFFSET:-0}"
+HTTP_PORT="$(free_port $((18080 + PORT_OFFSET)))"
+MEMCACHED_PORT="$(free_port $((21311 + PORT_OFFSET)))"
+LDAP_PORT="$(free_port $((3489 + PORT_OFFSET)))"
 export HTTP_PORT MEMCACHED_PORT LDAP_PORT
 BASE="http://127.0.0.1:$HTTP_PORT"
 
