@@ -58,7 +58,10 @@ PS_READER="$(token_of)"
 login jackfrued 123456
 PS_ADMIN="$(token_of)"
 PS_LISTINGS_BEFORE="$(sql "SELECT COUNT(*) FROM tb_house_info")"
-req POST /api/houseinfos/ -H "$PS_J" -H "token: $PS_OWNER" --data-binary '{"title":"语句缓存测试","area":50,"floor":3,"totalfloor":10,"direction":"朝南","price":3000,"priceunit":"元/月","detail":"","mainphoto":"a.jpg","street":"科技园路1号","hassubway":false,"isshared":false,"hasagentfees":false,"type":2,"district_level2":440300,"district_level3":440305}'
+# hellokitty updates it as the agent it names: an agent row with her phone.
+req POST /api/agents/ -H "$PS_J" -H "token: $PS_ADMIN" --data-binary '{"name":"白元芳","tel":"13800112233"}'
+PS_AGENT_ID="$(sed -n 's/^{"agentid":\([0-9]*\),.*/\1/p' <<<"$BODY")"
+req POST /api/houseinfos/ -H "$PS_J" -H "token: $PS_OWNER" --data-binary '{"title":"语句缓存测试","area":50,"floor":3,"totalfloor":10,"direction":"朝南","price":3000,"priceunit":"元/月","detail":"","mainphoto":"a.jpg","street":"科技园路1号","hassubway":false,"isshared":false,"hasagentfees":false,"type":2,"district_level2":440300,"district_level3":440305,"agent":'"${PS_AGENT_ID:-null}"'}'
 PS_HOUSE="$(sed -n 's/^{"houseid":\([0-9]*\),.*/\1/p' <<<"$BODY")"
 check "a scratch listing to update (${PS_HOUSE:-none})" test "$STATUS" = 201 -a -n "$PS_HOUSE"
 PS_DETAIL="$(sed 's/"pubdate":"[^"]*",//' <<<"$BODY")"
@@ -127,3 +130,5 @@ check "the cap is back at $PS_LIMIT_BEFORE" test "$(sql "SELECT @@GLOBAL.max_pre
 req DELETE "/api/houseinfos/$PS_HOUSE/" -H "token: $PS_OWNER"
 check "the scratch listing is deleted" \
   test "$STATUS:$(sql "SELECT COUNT(*) FROM tb_house_info")" = "204:$PS_LISTINGS_BEFORE"
+req DELETE "/api/agents/${PS_AGENT_ID:-0}/" -H "token: $PS_ADMIN"
+check "  ... and its agent" test "$STATUS" = 204

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 
 #include "http/body.h"
 #include "resource/audit.h"
@@ -394,13 +395,24 @@ void ReadTags(const Json::Value& body, FieldErrors* errors, WriteExtras* extras)
   extras->ids = ids;
 }
 
+// Every tag id in one query (the list's length is bounded before: app.max_list_items);
+// 无效主键 for each missing one, in the body's order.
 Status CheckTags(Db& tx, const WriteExtras& extras, FieldErrors* errors) {
-  if (!extras.ids) return Status::Ok();
+  if (!extras.ids || extras.ids->empty()) return Status::Ok();
+  std::string sql = "SELECT tagid FROM tb_tag WHERE tagid IN (";
+  std::vector<Param> params;
   for (int64_t id : *extras.ids) {
-    Rows rows;
-    Status s = tx.Query("SELECT 1 FROM tb_tag WHERE tagid = ?", {Param(static_cast<long long>(id))}, &rows);
-    if (!s.ok()) return s;
-    if (rows.empty()) errors->Add("tags", Msg::kNoSuchPrimaryKey, std::to_string(id));
+    sql += params.empty() ? "?" : ",?";
+    params.emplace_back(static_cast<long long>(id));
+  }
+  Rows rows;
+  // Prepared for this call: one statement per list length would crowd the statement cache.
+  Status s = tx.QueryFresh(sql + ")", params, &rows);
+  if (!s.ok()) return s;
+  std::set<int64_t> found;
+  for (const Row& row : rows) found.insert(row.Int(0));
+  for (int64_t id : *extras.ids) {
+    if (found.count(id) == 0) errors->Add("tags", Msg::kNoSuchPrimaryKey, std::to_string(id));
   }
   return Status::Ok();
 }
@@ -453,6 +465,8 @@ const Resource kListings = {
     .detail_ttl = kDetailTtl,
     .keys_after_fields = true,
     .list_body_fields = {"tags"},
+    // A listing belongs to its publisher, the agent it names, and 管理员.
+    .owned_by = {.user_column = "userid", .agent_column = "agentid"},
     .insert_extras = {{"pubdate", "CURDATE()"}, {"userid", "?"}},
     .hooks = {.detail = DetailJson,
               .written = WrittenDetail,
@@ -514,7 +528,7 @@ Response AddHousePhoto(Context& ctx, const Request& req, const PathParams& param
   int64_t house = 0;
   if (!RowId(params, "id", &house)) return ErrorResponse(Status::NotFound("listing"));
   Db db(ctx.services->db());
-  Status s = ListingExists(db, house);
+  Status s = MayChange(db, kListings, req, house);  // 404 for no listing, 403 for someone else's
   if (!s.ok()) return LoggedError(s, req);
   Upload upload;
   Status missing = Status::InvalidField("photo", Msg::kNoFileSubmitted, std::to_string(kMaxPhotoBytes));
@@ -534,7 +548,9 @@ Response RemoveHousePhoto(Context& ctx, const Request& req, const PathParams& pa
   Db db(ctx.services->db());
   Status s = db.Transaction([&](Db& tx) {
     Rows rows;
-    Status st = tx.Query("SELECT path FROM tb_house_photo WHERE photoid = ? AND houseid = ? FOR UPDATE",
+    Status st = MayChange(tx, kListings, req, house);
+    if (!st.ok()) return st.code() == Status::Code::kNotFound ? Status::NotFound("photo") : st;
+    st = tx.Query("SELECT path FROM tb_house_photo WHERE photoid = ? AND houseid = ? FOR UPDATE",
                          {Param(static_cast<long long>(photo)), Param(static_cast<long long>(house))}, &rows);
     if (!st.ok()) return st;
     if (rows.empty()) return Status::NotFound("photo");

@@ -16,6 +16,12 @@
 //   POST   /api/houseinfos/{id}/photos/        field photo -> 201 {"photoid","path"}
 //   DELETE /api/houseinfos/{id}/photos/{photoid}/  -> 204
 // A failed upload leaves no file and no row behind.
+// Writes (PUT, PATCH, DELETE of a listing; adding or removing its photos)
+// need the privilege and then the listing: only its publisher
+// (tb_house_info.userid), the user of the agent it names (tb_agent.tel =
+// tb_user.tel) or a 管理员 may make them; others get 403 (resource.h,
+// OwnerRule). A missing listing is 404 first. Lists in bodies (`tags`) hold
+// at most app.max_list_items ids, all checked in one query.
 // A page costs the same few queries whatever its size: the district's level
 // (when filtered), the count (from tb_house_count for the search form's
 // filters), the page (ids found on an index, then joined to their district

@@ -157,6 +157,9 @@ Status LoadAppSettings(const Config& config, const std::string& group, AppSettin
   st = config.GetInt("app.max_query_bytes", &v);
   if (!st.ok()) return st;
   s.limits.max_query_bytes = static_cast<size_t>(v);
+  st = config.GetInt("app.max_list_items", &v);
+  if (!st.ok()) return st;
+  s.limits.max_list_items = static_cast<size_t>(v);
   std::string language;
   st = config.GetString("app.language", &language);
   if (!st.ok()) return st;

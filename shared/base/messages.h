@@ -46,11 +46,13 @@ enum class Msg {
   kStringTooShort,      // 请确保这个字段至少包含 {} 个字符。
   kNotADict,            // 无效数据。期待为字典类型，得到的是 {} 。
   kNotAList,            // 期望为一个包含物件的列表，得到的类型是“{}”。
+  kListTooLong,         // 该字段不能超过 {} 个元素。 (ListField's max_length)
   kNotANumber,          // 输入一个数字。
   kNoSuchPrimaryKey,    // 无效主键 “{}” － 对象不存在。
   kNotUnique,           // 该字段必须唯一。
   kInvalidChoice,       // 选择一个有效的选项： 该选择不在可用的选项中。
   kPatternMismatch,     // 此值与所需格式不匹配。
+  kUsernameLikeLogin,   // 用户名不能是手机号码或电子邮箱。 (a user name that looks like a phone or e-mail)
   kInvalidEmail,        // 请输入合法的邮件地址。
   kStillReferenced,     // 该对象仍被房源引用，不能删除。 (a delete a foreign key refuses)
   // Files

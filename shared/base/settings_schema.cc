@@ -91,6 +91,8 @@ const SettingSpec kSettings[] = {
     Enum("app.language", "zh-hans", "zh-hans|en", "messages in DRF's zh-hans wording, or in English"),
     String("app.time_zone", "+08:00", "`±HH:MM`", "the offset dates are written in and schedules run by"),
     Int("app.max_query_bytes", "4096", 256, 65536, "bytes", "longer query strings answer 414 JSON"),
+    Int("app.max_list_items", "100", 1, 100000, nullptr,
+        "items a list in a request body may hold (a listing's `tags`); a longer one is a 400 field error, its items never looked up"),
     List("app.trusted_proxies", "", "addresses or CIDRs", "peers whose `X-Forwarded-For` is believed"),
     String("media.root", kNoDefault, "a folder",
            "where uploaded photos are stored (Nginx serves `$STATE_DIR/media` at `/media/`)"),

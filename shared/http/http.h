@@ -49,6 +49,7 @@ struct Request {
 struct RequestLimits {
   size_t max_query_bytes = 4096;  // longer -> 414
   size_t max_body_bytes = 1 << 20;  // longer -> 413
+  size_t max_list_items = 100;      // a longer list in a body -> 400 field error (resource/resource.h)
 };
 
 // Fills `out` from FastCGI parameters (name/value pairs). The body is read by

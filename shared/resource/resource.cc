@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "app/fcgi_server.h"
 #include "http/body.h"
 #include "http/pagination.h"
 #include "resource/audit.h"
@@ -101,11 +102,23 @@ void ReadField(const Json::Value& body, const Field& f, bool creating, bool part
   }
 }
 
-void ReadFields(const Json::Value& body, const Resource& r, bool creating, bool partial, FieldErrors* errors,
-                Given* given) {
+void ReadFields(const Json::Value& body, const Resource& r, bool creating, bool partial, size_t max_list_items,
+                FieldErrors* errors, Given* given) {
   for (const Field& f : r.fields) ReadField(body, f, creating, partial, errors, given);
-  if (r.hooks.read_extras != nullptr) r.hooks.read_extras(body, errors, &given->extras);
+  // A list past the limit is one error, and none of its items is read or
+  // looked up: the time a body holds a thread and the answer's size stay
+  // bounded whatever the body's size.
+  bool too_long = false;
+  for (const std::string& name : r.list_body_fields) {
+    if (body.isMember(name) && body[name].isArray() && body[name].size() > max_list_items) {
+      errors->Add(name, Msg::kListTooLong, std::to_string(max_list_items));
+      too_long = true;
+    }
+  }
+  if (r.hooks.read_extras != nullptr && !too_long) r.hooks.read_extras(body, errors, &given->extras);
 }
+
+size_t MaxListItems(ThreadServices* services) { return services->process()->settings().limits.max_list_items; }
 
 // 无效主键 under each key field whose row does not exist.
 Status CheckKeys(Db& db, const Resource& r, const Given& given, FieldErrors* errors) {
@@ -184,13 +197,15 @@ Status ParseResourceBody(const Request& req, const Resource& r, Json::Value* bod
   return ParseBody(req, body, lists);
 }
 
-// DRF looks the row up before it reads the body: a refused body for a row
-// that does not exist is 404. Asked only when refused.
+// DRF looks the row up (and checks its object permissions) before it reads
+// the body: a refused body for a row that does not exist is 404, for an
+// owned row of someone else 403. Asked only when refused.
 Response RefusedUnlessMissing(ThreadServices* services, const Request& req, const Resource& r, int64_t id,
                               const Status& refusal) {
   Db db(services->db());
   Record ignored;
-  Status s = FindRecord(db, r, id, false, &ignored);
+  // An owned row's stranger gets the 403 before any word about the body.
+  Status s = r.owned_by.any() ? MayChange(db, r, req, id) : FindRecord(db, r, id, false, &ignored);
   return LoggedError(s.ok() ? refusal : s, req);
 }
 
@@ -240,6 +255,34 @@ Status FindRecord(Db& db, const Resource& r, int64_t id, bool for_update, Record
   if (rows.empty()) return Status::NotFound(r.noun);
   out->clear();
   for (size_t i = 0; i < r.fields.size(); ++i) out->push_back(FromRow(rows[0], i, r.fields[i].type));
+  return Status::Ok();
+}
+
+Status MayChange(Db& db, const Resource& r, const Request& req, int64_t id) {
+  if (!r.owned_by.any()) return Status::Ok();
+  const OwnerRule& rule = r.owned_by;
+  Param caller = IdParam(req.userid);
+  std::vector<Param> params;
+  std::string test;
+  if (rule.user_column != nullptr) {
+    test += std::string("o.") + rule.user_column + " = ?";
+    params.push_back(caller);
+  }
+  if (rule.agent_column != nullptr) {
+    test += std::string(test.empty() ? "" : " OR ") +
+            "EXISTS (SELECT 1 FROM tb_agent a JOIN tb_user u ON u.tel = a.tel WHERE a.agentid = o." +
+            rule.agent_column + " AND u.userid = ?)";
+    params.push_back(caller);
+  }
+  test += " OR EXISTS (SELECT 1 FROM tb_user_role ur WHERE ur.userid = ? AND ur.roleid = ?)";
+  params.push_back(caller);
+  params.push_back(IdParam(kAdministratorRole));
+  params.push_back(IdParam(id));
+  Rows rows;
+  Status s = db.Query("SELECT " + test + " FROM " + r.table + " o WHERE o." + r.key().column + " = ?", params, &rows);
+  if (!s.ok()) return s;
+  if (rows.empty()) return Status::NotFound(r.noun);
+  if (!rows[0].Bool(0)) return Status::PermissionDenied(std::string("not an owner of this ") + r.noun);
   return Status::Ok();
 }
 
@@ -388,10 +431,13 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
   if (Status s = ParseResourceBody(req, r, &body); !s.ok()) return ErrorResponse(s);
   FieldErrors errors;
   Given given;
-  ReadFields(body, r, true, false, &errors, &given);
+  ReadFields(body, r, true, false, MaxListItems(services), &errors, &given);
   if (r.keys_after_fields && !errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
   Db db(services->db());
   std::string after;
+  // Everything an attempt makes (its id above all) lives inside the body:
+  // Transaction() runs it again after a deadlock, and each run starts from
+  // the request, never from the rolled-back attempt (tests/rights.sh).
   Status s = db.Transaction([&](Db& tx) {
     FieldErrors all = errors;  // the body's, then the keys' (a retried transaction starts again)
     Status st = CheckKeys(tx, r, given, &all);
@@ -419,7 +465,7 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
   Given given;
   // PUT needs the required fields; the others keep their values when absent,
   // as a DRF update sets only what it validated. PATCH needs nothing.
-  ReadFields(body, r, false, req.method == "PATCH", &errors, &given);
+  ReadFields(body, r, false, req.method == "PATCH", MaxListItems(services), &errors, &given);
   if (r.keys_after_fields && !errors.empty()) {
     return RefusedUnlessMissing(services, req, r, id, Status::Invalid(std::move(errors)));
   }
@@ -428,6 +474,8 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
   Status s = db.Transaction([&](Db& tx) {
     Record current;
     Status st = FindRecord(tx, r, id, true, &current);
+    if (!st.ok()) return st;
+    st = MayChange(tx, r, req, id);
     if (!st.ok()) return st;
     FieldErrors all = errors;
     st = CheckKeys(tx, r, given, &all);
@@ -460,6 +508,8 @@ Response DeleteResource(ThreadServices* services, const Request& req, const Path
   Status s = db.Transaction([&](Db& tx) {
     Record current;
     Status st = FindRecord(tx, r, id, true, &current);
+    if (!st.ok()) return st;
+    st = MayChange(tx, r, req, id);
     if (!st.ok()) return st;
     std::string before;
     st = RenderRecord(tx, r, id, current, &before);  // the row as just read, not read again

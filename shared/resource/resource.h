@@ -23,6 +23,14 @@
 //   - a refused body on PUT/PATCH/DELETE of a row that does not exist is 404,
 //     as DRF looks the row up first (checked only when refused, so a valid
 //     write costs no extra query);
+//   - a resource with an owner rule (`owned_by`) is changed or deleted only
+//     by the row's owner, an agent the row names or a 管理员 (MayChange):
+//     after the privilege (admission) and after the 404 of a missing row, as
+//     DRF's object permissions run, and before the body's fields are
+//     looked at, so a stranger learns nothing about the row from field errors;
+//   - a list in a body (`list_body_fields`) longer than
+//     RequestLimits::max_list_items answers one field error
+//     (该字段不能超过 N 个元素。) before any of its items is read or looked up;
 //   - a taken unique value answers 该字段必须唯一。 under its field; a
 //     delete that other rows still refer to 400 该对象仍被房源引用，不能删除。;
 //     database text never reaches a client.
@@ -130,6 +138,27 @@ struct WriteExtras {
 
 struct Resource;
 
+// The role whose users may change every owned row (tb_role 管理员).
+constexpr int64_t kAdministratorRole = 4;
+
+// Who, beside holding the privilege, may change or delete a row (contract
+// section 7: a listing belongs to its publisher). With no columns named,
+// the privilege alone decides.
+//   user_column   the user who published the row (set from the token on
+//                 create through insert_extras);
+//   agent_column  a tb_agent id the row names. An agent is a row of tb_agent,
+//                 not a user: the user whose tb_user.tel equals the agent's
+//                 tb_agent.tel acts for that agent (phones are verified by an
+//                 SMS code at registration; an agent with no such user is
+//                 acted for by no one). Who may change tb_agent.tel (by the
+//                 demo grants, 管理员 only) therefore decides who acts for it.
+// A user holding kAdministratorRole may change every row.
+struct OwnerRule {
+  const char* user_column = nullptr;
+  const char* agent_column = nullptr;
+  bool any() const { return user_column != nullptr || agent_column != nullptr; }
+};
+
 // Hooks for what the descriptor cannot say; any may be null.
 struct ResourceHooks {
   // The detail's answer (default: the write shape). Runs on `db` with `id`.
@@ -158,7 +187,8 @@ struct Resource {
   ListSpec list;
   int detail_ttl = 0;               // 0: the detail is not cached
   bool keys_after_fields = false;   // foreign keys checked only when every field passed
-  std::vector<std::string> list_body_fields;  // form fields gathered into lists (ParseBody)
+  std::vector<std::string> list_body_fields;  // list fields: gathered from forms (ParseBody), length-checked
+  OwnerRule owned_by;                         // who may change a row (beside the privilege)
   // Extra columns of an INSERT: (column, SQL expression); "?" binds the user id.
   std::vector<std::pair<const char*, const char*>> insert_extras;
   ResourceHooks hooks;
@@ -175,6 +205,14 @@ Status QueryOne(Db& db, const std::string& sql, int64_t id, const char* noun, Ro
 
 // Reads a row's fields (FOR UPDATE when `for_update`); NotFound when absent.
 Status FindRecord(Db& db, const Resource& r, int64_t id, bool for_update, Record* out);
+// May the caller (req.userid) change row `id` of `r` under its owner rule?
+// OK when the rule is empty or the caller is the owner, the user of an agent
+// the row names, or a 管理员; PermissionDenied (403 您没有执行该操作的权限。)
+// otherwise; NotFound(noun) when the row does not exist. One query. Writes
+// call it in their transaction right after reading the row FOR UPDATE, so
+// the owner it checks is the one the write changes.
+Status MayChange(Db& db, const Resource& r, const Request& req, int64_t id);
+
 // The fields of `row` as a JSON object, in order (the write shape).
 std::string RecordJson(const Resource& r, const Record& row);
 // Writes `v` as the field's JSON type (null for NULL).
