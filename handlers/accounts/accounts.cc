@@ -124,13 +124,12 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
 
   Db db(ctx.services->db());
   Rows rows;
-  // Any of the three columns may hold the name (a user name may look like a
-  // phone number); a user-name match wins.
+  // The name's form says its column (a phone only tel, an e-mail only email),
+  // so a user name that looks like someone's phone never answers for it.
   Status s = db.Query(
       "SELECT u.userid, u.password, d.userid IS NOT NULL FROM tb_user u "
-      "LEFT JOIN tb_user_directory d ON d.userid = u.userid "
-      "WHERE u.username = ? OR u.tel = ? OR u.email = ? ORDER BY u.username = ? DESC LIMIT 1",
-      {Param(name), Param(name), Param(name), Param(name)}, &rows);
+      "LEFT JOIN tb_user_directory d ON d.userid = u.userid WHERE u." + kind + " = ?",
+      {Param(name)}, &rows);
   if (!s.ok()) return LoggedError(s, req);
   int64_t userid = 0;
   if (!rows.empty() && !rows[0].Bool(2)) {
@@ -151,7 +150,7 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
     }
   } else {
     // No such user: as long as a wrong password of a known one.
-    if (ctx.directory == nullptr || !IsUsername(name)) {
+    if (ctx.directory == nullptr || kind != "username") {
       SpendPasswordTime(password);
       return Coded(200002, Msg::kLoginWrong);
     }
@@ -263,7 +262,15 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
   if (Status bad = ParseBody(req, &body); !bad.ok()) return ErrorResponse(bad);
   FieldErrors errors;
   std::string username, password, realname, tel, email, code;
-  if (ReadString(body, "username", true, 20, &errors, &username) && !IsUsername(username)) errors.Add("username", Msg::kPatternMismatch);
+  if (ReadString(body, "username", true, 20, &errors, &username)) {
+    // A name a login would read as a phone or an e-mail would let its owner
+    // squat on someone else's login (LoginKind reads those first).
+    if (LoginKind(username) == "tel" || LoginKind(username) == "email") {
+      errors.Add("username", Msg::kUsernameLikeLogin);
+    } else if (!IsUsername(username)) {
+      errors.Add("username", Msg::kPatternMismatch);
+    }
+  }
   if (ReadString(body, "password", true, 0, &errors, &password, /*trim=*/false) && Utf8Length(password) < 6) {
     errors.Add("password", Msg::kStringTooShort, "6");
   }
@@ -296,6 +303,20 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
     if (!rows.empty()) {
       refusal = Msg::kAccountTaken;
       return Status::Ok();
+    }
+    // A directory account not provisioned yet is taken too: a local user of
+    // its name would answer its logins (asked only once the code is right,
+    // so the answer tells no one without the phone which staff names exist).
+    if (ctx.directory != nullptr) {
+      st = ctx.directory->Find(username);
+      if (st.ok()) {
+        refusal = Msg::kAccountTaken;
+        return Status::Ok();
+      }
+      if (st.code() != Status::Code::kNotFound) {
+        LogError(req.request_id, "directory: " + st.ToString());
+        return Status::Unavailable("directory down");
+      }
     }
     st = tx.Execute(
         "INSERT INTO tb_user (username, password, realname, sex, tel, email, regdate, point, lastvisit) "
@@ -385,7 +406,19 @@ Response UpdateUser(Context& ctx, const Request& req, const PathParams& params) 
   if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
   Db db(ctx.services->db());
   Rows rows;
-  Status s = db.Query("SELECT tel, email FROM tb_user WHERE (tel = ? OR email = ?) AND userid <> ?",
+  // A new phone is proven as at registration, by the SMS code sent to it
+  // (`code`, used up): the user holding an agent's phone acts for that agent
+  // (resource/resource.h, OwnerRule), so a phone is never just typed in.
+  Status s = db.Query("SELECT tel FROM tb_user WHERE userid = ?", {Param(static_cast<long long>(id))}, &rows);
+  if (!s.ok()) return LoggedError(s, req);
+  if (!rows.empty() && rows[0].Str(0) != tel) {
+    uint64_t used = 0;
+    s = db.Execute("DELETE FROM tb_sms_code WHERE tel = ? AND code = ? AND expires_at > NOW()",
+                   {Param(tel), Param(StringField(body, "code"))}, &used);
+    if (!s.ok()) return LoggedError(s, req);
+    if (used == 0) return ErrorResponse(Status::InvalidField("non_field_errors", Msg::kSmsCodeWrong));
+  }
+  s = db.Query("SELECT tel, email FROM tb_user WHERE (tel = ? OR email = ?) AND userid <> ?",
                       {Param(tel), Param(email), Param(static_cast<long long>(id))}, &rows);
   if (!s.ok()) return LoggedError(s, req);
   for (const Row& r : rows) {

@@ -8,7 +8,8 @@
 //   POST   /api/users/           register with an SMS code
 //   GET    /api/users/           list users (privilege GET /api/users/)
 //   GET    /api/users/{id}/      one user: oneself, or with the privilege
-//   PUT    /api/users/{id}/      update realname, tel, email, sex: likewise
+//   PUT    /api/users/{id}/      update realname, tel, email, sex: likewise; a
+//                                new tel needs `code`, the SMS code sent to it
 //
 // Local users' passwords are argon2id; a legacy MD5 is accepted once and
 // replaced. A login that matches no local user (or matches a user provisioned

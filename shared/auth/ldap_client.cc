@@ -302,6 +302,28 @@ Status AuthenticateOrThrow(const LdapSettings& settings, const std::string& user
   return Status::Ok();
 }
 
+Status FindOrThrow(const LdapSettings& settings, const std::string& username) {
+  if (username.empty()) return Status::InvalidArgument("LDAP: empty user name");
+  if (username.size() > LdapClient::kMaxUsernameBytes) return Status::InvalidArgument("LDAP: user name too long");
+  Status s = ValidateLdapSettings(settings);
+  if (!s.ok()) return Status::Internal(s.message());
+  Deadline deadline(settings.timeout_ms);
+  Session session(settings, deadline);
+  s = session.Connect();
+  if (s.ok()) s = session.BindService();
+  if (!s.ok()) return s;
+  char* attrs[] = {const_cast<char*>("1.1"), nullptr};  // RFC 4511: no attributes, only the entries
+  MessagePtr result;
+  bool truncated = false;
+  s = session.Search(settings.user_base, FormatFilter(settings.user_filter, kUsernamePlaceholder, username), attrs, 1,
+                     &result, &truncated);
+  if (!s.ok()) return s;
+  int count = ldap_count_entries(session.ld(), result.get());
+  if (count < 0) return Status::Internal("LDAP: cannot count user search results");
+  if (count == 0 && !truncated) return Status::NotFound("LDAP: no user '" + Printable(username) + "'");
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string EscapeFilterValue(std::string_view raw) {
@@ -374,6 +396,16 @@ Status LdapClient::Authenticate(const std::string& username, const std::string& 
                                 LdapUser* out) const {
   try {
     return AuthenticateOrThrow(settings_, username, password, out);
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("LDAP: out of memory");
+  } catch (...) {
+    return Status::Internal("LDAP: unexpected exception");
+  }
+}
+
+Status LdapClient::Find(const std::string& username) const {
+  try {
+    return FindOrThrow(settings_, username);
   } catch (const std::bad_alloc&) {
     return Status::Internal("LDAP: out of memory");
   } catch (...) {

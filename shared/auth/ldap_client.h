@@ -104,6 +104,12 @@ class UserDirectory {
   //                    limit, or another unexpected answer from the server.
   virtual Status Authenticate(const std::string& username, const std::string& password,
                               LdapUser* out) const = 0;
+
+  // Does an entry match the user name (user_filter, as a login searches)?
+  //   OK               one or more entries match;
+  //   NotFound         none does;
+  //   Unavailable, Internal, InvalidArgument  as Authenticate().
+  virtual Status Find(const std::string& username) const = 0;
 };
 
 class LdapClient final : public UserDirectory {
@@ -131,6 +137,11 @@ class LdapClient final : public UserDirectory {
   // Returns within about settings().timeout_ms.
   Status Authenticate(const std::string& username, const std::string& password,
                       LdapUser* out) const override;
+
+  // Connects, binds as the service account and searches user_base for the
+  // user, as Authenticate() does; no user bind. Returns within about
+  // settings().timeout_ms.
+  Status Find(const std::string& username) const override;
 
   const LdapSettings& settings() const { return settings_; }
 

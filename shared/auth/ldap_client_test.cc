@@ -465,6 +465,23 @@ BOOST_AUTO_TEST_CASE(closed_port_is_unavailable) {
   BOOST_TEST(elapsed_ms < 1500);
 }
 
+// Registration asks whether a name is a directory account, without a password.
+BOOST_AUTO_TEST_CASE(find_tells_directory_names) {
+  REQUIRE_SLAPD();
+  LdapClient client(DemoSettings());
+  BOOST_TEST(client.Find("opsadmin").ok());
+  BOOST_TEST(client.Find("OpsAdmin").ok());  // the directory's matching, as a login's
+  Status s = client.Find("nobody99");
+  BOOST_TEST(s.IsNotFound(), s.ToString());
+  s = client.Find("*");  // escaped: a name, not a wildcard
+  BOOST_TEST(s.IsNotFound(), s.ToString());
+  BOOST_TEST((client.Find("").code() == Status::Code::kInvalidArgument));
+  int port = FreePort();
+  BOOST_TEST_REQUIRE(port != 0);
+  s = LdapClient(SettingsFor(port, 1000)).Find("opsadmin");
+  BOOST_TEST(s.IsUnavailable(), s.ToString());
+}
+
 BOOST_AUTO_TEST_CASE(silent_server_is_unavailable_within_timeout) {
   LoopbackSocket silent(/*listening=*/true);  // accepts into its backlog, never answers
   BOOST_TEST_REQUIRE(silent.port() != 0);
