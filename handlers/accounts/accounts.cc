@@ -406,10 +406,18 @@ Response UpdateUser(Context& ctx, const Request& req, const PathParams& params) 
   if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
   Db db(ctx.services->db());
   Rows rows;
+  Status s = db.Query("SELECT tel, email FROM tb_user WHERE (tel = ? OR email = ?) AND userid <> ?",
+                      {Param(tel), Param(email), Param(static_cast<long long>(id))}, &rows);
+  if (!s.ok()) return LoggedError(s, req);
+  for (const Row& r : rows) {
+    if (r.Str(0) == tel) errors.Add("tel", Msg::kNotUnique);
+    if (has_email && !r.IsNull(1) && r.Str(1) == email) errors.Add("email", Msg::kNotUnique);
+  }
+  if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
   // A new phone is proven as at registration, by the SMS code sent to it
   // (`code`, used up): the user holding an agent's phone acts for that agent
   // (resource/resource.h, OwnerRule), so a phone is never just typed in.
-  Status s = db.Query("SELECT tel FROM tb_user WHERE userid = ?", {Param(static_cast<long long>(id))}, &rows);
+  s = db.Query("SELECT tel FROM tb_user WHERE userid = ?", {Param(static_cast<long long>(id))}, &rows);
   if (!s.ok()) return LoggedError(s, req);
   if (!rows.empty() && rows[0].Str(0) != tel) {
     uint64_t used = 0;
@@ -418,14 +426,6 @@ Response UpdateUser(Context& ctx, const Request& req, const PathParams& params) 
     if (!s.ok()) return LoggedError(s, req);
     if (used == 0) return ErrorResponse(Status::InvalidField("non_field_errors", Msg::kSmsCodeWrong));
   }
-  s = db.Query("SELECT tel, email FROM tb_user WHERE (tel = ? OR email = ?) AND userid <> ?",
-                      {Param(tel), Param(email), Param(static_cast<long long>(id))}, &rows);
-  if (!s.ok()) return LoggedError(s, req);
-  for (const Row& r : rows) {
-    if (r.Str(0) == tel) errors.Add("tel", Msg::kNotUnique);
-    if (has_email && !r.IsNull(1) && r.Str(1) == email) errors.Add("email", Msg::kNotUnique);
-  }
-  if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
   uint64_t affected = 0;
   s = db.Execute(
       "UPDATE tb_user SET realname = ?, tel = ?, email = IF(?, ?, email), sex = IF(?, ?, sex) WHERE userid = ?",
