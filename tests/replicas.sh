@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Correctness under faults: a lagging replica, a hung replica, a cache
 # generation that could not be moved, and a graceful stop with requests in
 # progress. Sourced by tests/integration.sh (after its database section has

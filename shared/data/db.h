@@ -37,7 +37,7 @@
 // down as above (a replica that far behind serves no reads for a while).
 // Cache fills use it: a page stored under generation G was read after G was
 // moved, and G was moved after its write committed, so the page includes
-// that write (resource/generations.h). Reads outside a scope may lag.
+// that write (data/generations.h). Reads outside a scope may lag.
 //
 // Failure: a lost connection is dropped and, for reads, the statement is
 // retried once on a fresh connection, so service resumes by itself when the

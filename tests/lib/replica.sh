@@ -76,8 +76,7 @@ replica_up() {
                   CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = $port, MASTER_USER = 'zufang_repl',
                     MASTER_PASSWORD = '$(cat "$secret")', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1;
                   START SLAVE;" || return 1
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     [ "$(replica_field Slave_IO_Running)" = Yes ] && break
     sleep 0.1
   done
