@@ -59,11 +59,16 @@ start_group() {
   say "  started $group: $processes processes on $RUN/$group.sock"
 }
 
+# How long a stopping group may take: its processes give requests in
+# progress app.stop_grace_s (then about 1 s for cache generations), and
+# multiwatch exits after its last child.
+stop_limit() { echo $(( $(setting app.stop_grace_s) + 5 )); }
+
 stop_group() {
   # multiwatch answers TERM by sending its children USR1 (its default
   # "graceful" signal; Debian's multiwatch 1.0.0 maps `-s NAME` to the wrong
   # signal, so it is not given): each process finishes its requests, then exits.
-  stop_pidfile "$1" "$RUN/$1.pid" 10
+  stop_pidfile "$1" "$RUN/$1.pid" "$(stop_limit)"
   rm -f "$RUN/$1.sock" "$RUN/$1.processes"
 }
 
@@ -81,7 +86,7 @@ scale_group() {
   echo "$processes" > "$RUN/$group.processes"
   if [ -n "$old" ]; then
     kill -TERM "$old" 2>/dev/null || true
-    wait_until 10 sh -c "! kill -0 $old" || kill -KILL "$old" 2>/dev/null || true
+    wait_until "$(stop_limit)" sh -c "! kill -0 $old" || kill -KILL "$old" 2>/dev/null || true
   fi
   say "  $group now runs $processes processes (multiwatch pid $(cat "$RUN/$group.pid"))"
 }

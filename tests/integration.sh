@@ -8,7 +8,7 @@
 #   KEEP_STACK=1 tests/integration.sh  leave the stack running too, for
 #                                      tests/run.sh GROUP against it
 #   PORT_OFFSET=300 tests/integration.sh  its ports start 300 above the defaults
-#                                      (18080, 21311, 3489), for runs side by side
+#                                      (18080, 21311, 3489, 13306), for runs side by side
 #
 # The stack-wide checks (start, outages, supervision, scaling, start-up,
 # configuration, the database layer) are here; each group's checks are a
@@ -40,7 +40,10 @@ PORT_OFFSET="${PORT_OFFSET:-0}"
 HTTP_PORT="$(free_port $((18080 + PORT_OFFSET)))"
 MEMCACHED_PORT="$(free_port $((21311 + PORT_OFFSET)))"
 LDAP_PORT="$(free_port $((3489 + PORT_OFFSET)))"
-export HTTP_PORT MEMCACHED_PORT LDAP_PORT
+# The primary's binlog and its TCP port on loopback, for the replica the
+# database and replicas sections make of the second MariaDB.
+MARIADB_REPLICATION_PORT="$(free_port $((13306 + PORT_OFFSET)))"
+export HTTP_PORT MEMCACHED_PORT LDAP_PORT MARIADB_REPLICATION_PORT
 BASE="http://127.0.0.1:$HTTP_PORT"
 
 # The variables the stack runs with, for tools/stack.sh and tests/run.sh
@@ -49,7 +52,8 @@ cat > "$STATE_DIR/stack.env" <<ENV
 # tests/integration.sh's stack: (. $STATE_DIR/stack.env && tools/stack.sh up)
 : "\${STATE_DIR:=$STATE_DIR}" "\${ZUFANG_ENV:=$ZUFANG_ENV}" "\${HTTP_PORT:=$HTTP_PORT}"
 : "\${MEMCACHED_PORT:=$MEMCACHED_PORT}" "\${LDAP_PORT:=$LDAP_PORT}" "\${ZUFANG_TEST_ANON_RATE:=$ZUFANG_TEST_ANON_RATE}"
-export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE
+: "\${MARIADB_REPLICATION_PORT:=$MARIADB_REPLICATION_PORT}"
+export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE MARIADB_REPLICATION_PORT
 ENV
 
 cleanup() {
@@ -222,21 +226,29 @@ check "get refuses a key the schema lacks (exit $rc)" \
   sh -c "test $rc = 64 && grep -qF '(did you mean \"throttle.enabled\"?)' '$T/get-typo.out'"
 
 # ---------------------------------------------------------------------------
-section "database layer against real servers (primary and a second server as replica)"
-if mariadb_private "$STATE_DIR/replica/data" "$STATE_DIR/replica/mysqld.sock" "$STATE_DIR/replica/mariadb.pid" \
-     "$STATE_DIR/log/replica.log" --innodb-buffer-pool-size=32M; then
+section "database layer against real servers (primary and a real replica of it)"
+# The second MariaDB replicates the stack's zufang (tests/lib/replica.sh);
+# zufang_dbtest is each server's own, so db_test can tell them apart.
+source "$ROOT/tests/lib/replica.sh"
+if replica_up 2> "$T/replica-up.err"; then
+  ok "the second MariaDB is a GTID replica of the stack's primary ($(replica_field Gtid_IO_Pos))"
   for server in primary replica; do
     sock="$STATE_DIR/run/mysqld.sock"
-    [ "$server" = replica ] && sock="$STATE_DIR/replica/mysqld.sock"
+    [ "$server" = replica ] && sock="$REPLICA_SOCK"
     "$ROOT/tests/lib/db-servers.sh" dbtest "$sock" "$server"
   done
-  ZUFANG_TEST_PRIMARY="unix://$STATE_DIR/run/mysqld.sock" ZUFANG_TEST_REPLICA="unix://$STATE_DIR/replica/mysqld.sock" \
+  ZUFANG_TEST_PRIMARY="unix://$STATE_DIR/run/mysqld.sock" ZUFANG_TEST_REPLICA="unix://$REPLICA_SOCK" \
     "$BUILD_DIR/tests/db_test" > "$T/db_test.log" 2>&1
   rc=$?
   if [ "$rc" = 0 ]; then ok "db_test: $(grep -Eo 'Running [0-9]+ test cases' "$T/db_test.log") passed"; else bad "db_test" "$(tail -15 "$T/db_test.log")"; fi
+  check "  ... and the replica still replicates after it" \
+    sh -c "test \"\$(mariadb --socket='$REPLICA_SOCK' -u root -e 'SHOW SLAVE STATUS\\G' | sed -n 's/^ *Slave_SQL_Running: //p')\" = Yes"
 else
-  bad "second MariaDB for the replica tests" "$(tail -5 "$STATE_DIR/log/replica.log")"
+  bad "second MariaDB as a replica of the stack's primary" "$(cat "$T/replica-up.err"; tail -5 "$STATE_DIR/log/replica.log" 2>/dev/null)"
 fi
+
+# ---------------------------------------------------------------------------
+run_group replicas
 
 # ---------------------------------------------------------------------------
 section "containers"

@@ -13,8 +13,8 @@ PACKAGES=(
   libgd-dev fonts-wqy-microhei
   # the private stack
   mariadb-server mariadb-client memcached slapd ldap-utils nginx spawn-fcgi multiwatch
-  # tests and benchmarks
-  curl wrk docker-compose procps openssl
+  # tests and benchmarks (socat: the link to memcached the fault tests cut)
+  curl wrk docker-compose procps openssl socat
 )
 
 missing=()

@@ -10,7 +10,10 @@
 # (21211), LDAP_PORT (3389), ZUFANG_ENV (local), BUILD_DIR (./build),
 # SEED_FILE (data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
 # million listings with their indexes, about 1 GB, stay in memory; InnoDB
-# takes the memory only as pages are read).
+# takes the memory only as pages are read), MARIADB_REPLICATION_PORT (unset:
+# no binlog, no TCP; a port: the primary also writes a row-based binlog with
+# GTIDs, server_id 1, and listens on 127.0.0.1 at that port for replicas,
+# as the integration tests' replica needs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/tools/lib.sh"
@@ -40,18 +43,33 @@ mariadb_up() {
   # The server's own time zone is the site's (app.time_zone): what the
   # migrations and a mariadb client see, as the handlers' sessions do.
   time_zone="$(setting app.time_zone)"
+  local replication=(--skip-networking --skip-log-bin)
+  if [ -n "${MARIADB_REPLICATION_PORT:-}" ]; then
+    [[ "$MARIADB_REPLICATION_PORT" =~ ^[0-9]+$ ]] || die "MARIADB_REPLICATION_PORT must be a port number"
+    # A replica connects over TCP (a replica's client cannot name a socket).
+    replication=(--port="$MARIADB_REPLICATION_PORT" --bind-address=127.0.0.1 --log-bin="$data/binlog"
+                 --server-id=1 --binlog-format=ROW --expire-logs-days=1)
+  fi
   # Socket only (no TCP): root over the socket, as the README says. A
   # thread pool (one group per core) runs queries nearly first come, first
   # served instead of all at once: with 32 searches on two cores, a slow one
   # no longer shares the CPU 16 ways (listing search misses: p99 200 ms
   # with a thread per connection, 49 ms with the pool).
   mariadbd --no-defaults --datadir="$data" --socket="$sock" --pid-file="$RUN/mariadb.pid" \
-    --skip-networking --user="$(id -un)" --log-error="$LOG/mariadb.log" \
+    "${replication[@]}" --user="$(id -un)" --log-error="$LOG/mariadb.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci --default-time-zone="$time_zone" \
     --max-connections=1000 --innodb-buffer-pool-size="$INNODB_BUFFER_POOL" --innodb-flush-log-at-trx-commit=1 \
-    --skip-log-bin --thread-handling=pool-of-threads >/dev/null 2>&1 &
+    --thread-handling=pool-of-threads >/dev/null 2>&1 &
   wait_until 30 mariadb-admin --socket="$sock" -u root ping \
     || { tail -20 "$LOG/mariadb.log"; die "MariaDB did not come up (log: $LOG/mariadb.log)"; }
+  if [ -n "${MARIADB_REPLICATION_PORT:-}" ]; then
+    # mariadb-install-db made root accounts without a password for TCP
+    # (127.0.0.1, ::1, this host's name): over TCP only replication logs in.
+    mariadb --socket="$sock" -u root --batch --skip-column-names \
+      -e "SELECT CONCAT('DROP USER \`', User, '\`@\`', Host, '\`;') FROM mysql.user WHERE User = 'root' AND Host <> 'localhost'" \
+      | mariadb --socket="$sock" -u root || die "cannot drop the TCP root accounts"
+    say "  mariadb also on 127.0.0.1:$MARIADB_REPLICATION_PORT for replicas (binlog with GTIDs)"
+  fi
   say "  started mariadb (socket $sock)"
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "data/generations.h"
 
 namespace zf {
 
@@ -43,6 +44,10 @@ std::string_view LoggedPath(const Request& req) {
   if (is_token_path(req.raw_path) || is_token_path(req.path)) return "/api/tokens/<token>/";
   return req.raw_path;
 }
+
+// What the stop signal's thread needs: how long requests may take to
+// finish, and memcached for the cache generations still to be moved.
+const AppSettings* g_stop_settings = nullptr;
 
 struct ThreadArgs {
   const GroupDefinition* group;
@@ -102,10 +107,12 @@ void ServeLoop(const ThreadArgs& args) {
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
     if (g_stopping.load()) fcgi.keepConnection = 0;
     FCGX_Finish_r(&fcgi);
-    g_in_flight.fetch_sub(1);
     long micros = static_cast<long>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+    // Logged before the request stops counting as in progress: a stop waits
+    // for this line, not only for the answer.
     LogRequest(req.method, LoggedPath(req), resp.status, micros, req.request_id);
+    g_in_flight.fetch_sub(1);
   }
 }
 
@@ -115,18 +122,29 @@ void* ThreadMain(void* arg) {
 }
 
 // TERM, INT, QUIT or USR1 (multiwatch's "graceful" signal): let the requests in
-// progress finish (at most 5 s), then exit. Idle kept-alive connections are
-// simply closed; Nginx retries a request that met a closed cached connection.
+// progress finish and write their log lines (at most app.stop_grace_s: a
+// request waits on the database at most mysql.io_timeout_s per statement,
+// so the default covers what a request can take), move the cache
+// generations still pending (at most 1 s), then exit. Log lines are written
+// unbuffered (base/log.h): once written, exiting loses none. Idle kept-alive
+// connections are simply closed; Nginx retries a request that met a closed
+// cached connection.
 void* SignalThread(void* arg) {
   sigset_t* set = static_cast<sigset_t*>(arg);
   int sig = 0;
   sigwait(set, &sig);
   LogInfo(std::string("signal ") + strsignal(sig) + ": finishing requests in progress");
   g_stopping.store(true);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(g_stop_settings->stop_grace_s);
   while (g_in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  int left = g_in_flight.load();
+  if (left > 0) {
+    LogError("-", std::to_string(left) + " request(s) still in progress after app.stop_grace_s = " +
+                      std::to_string(g_stop_settings->stop_grace_s) + " s: exiting without them");
+  }
+  FlushPendingGenerations(g_stop_settings->memcached, 1000);
   LogInfo("stopped");
   _exit(0);
 }
@@ -177,6 +195,9 @@ Status LoadAppSettings(const Config& config, const std::string& group, AppSettin
   st = config.GetInt("memcached.retry_after_ms", &v);
   if (!st.ok()) return st;
   s.memcached.retry_after_ms = static_cast<int>(v);
+  st = config.GetInt("app.stop_grace_s", &v);
+  if (!st.ok()) return st;
+  s.stop_grace_s = static_cast<int>(v);
   *out = std::move(s);
   return Status::Ok();
 }
@@ -281,8 +302,10 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
     }
   }
 
+  g_stop_settings = &settings;
   pthread_t signal_thread;
   pthread_create(&signal_thread, nullptr, SignalThread, &stop_signals);
+  StartGenerationRetries(settings.memcached);
 
   ThreadArgs args{&group, &settings, services.get(), listen_fd};
   LogInfo("serving with " + std::to_string(settings.threads) + " threads, settings " + config.source() +

@@ -42,6 +42,7 @@ struct AppSettings {
   RequestLimits limits;
   DbSettings db;
   MemcachedSettings memcached;
+  int stop_grace_s = 30;  // app.stop_grace_s
 };
 
 // Reads app.*, group.<group>.*, mysql.* and memcached.* keys.

@@ -76,6 +76,12 @@ const SettingSpec kSettings[] = {
     Int("mysql.statement_cache", "64", 0, 16382, nullptr,
         "prepared statements each connection keeps, least recently used closed first (0: none); this times "
         "the connections to one server stays under its `max_prepared_stmt_count`"),
+    Duration("mysql.replica_retry_after_ms", "2000", 100, 600000, "ms",
+             "a replica whose connect or read failed (or that stayed behind past `mysql.replica_wait_ms`) serves no "
+             "reads this long, in the whole process; then one read tries it again"),
+    Duration("mysql.replica_wait_ms", "100", 0, 10000, "ms",
+             "a read that fills the cache waits at most this long for its replica to reach the primary's binlog "
+             "position; past it the primary answers"),
 
     // memcached and the caches in front of it.
     String("memcached.servers", kNoDefault, "`host:port[,host:port]`", "the memcached servers"),
@@ -93,6 +99,9 @@ const SettingSpec kSettings[] = {
     Int("app.max_query_bytes", "4096", 256, 65536, "bytes", "longer query strings answer 414 JSON"),
     Int("app.max_list_items", "100", 1, 100000, nullptr,
         "items a list in a request body may hold (a listing's `tags`); a longer one is a 400 field error, its items never looked up"),
+    Duration("app.stop_grace_s", "30", 1, 3600, "s",
+             "after a stop signal, requests in progress have this long to finish (and log) before the process exits; "
+             "`spawn/spawn.sh stop` waits this plus 5 s"),
     List("app.trusted_proxies", "", "addresses or CIDRs", "peers whose `X-Forwarded-For` is believed"),
     String("media.root", kNoDefault, "a folder",
            "where uploaded photos are stored (Nginx serves `$STATE_DIR/media` at `/media/`)"),

@@ -9,8 +9,12 @@
 #include <mysql_driver.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <list>
+#include <map>
+#include <mutex>
 #include <unordered_map>
 
 #include "base/log.h"
@@ -136,6 +140,33 @@ class StatementCache {
 
 }  // namespace
 
+// One replica's health, shared by every thread of the process that reads
+// from that address: 0 when usable, else the steady-clock time (ms) before
+// which reads skip it.
+struct DbConnections::ReplicaState {
+  std::atomic<int64_t> down_until_ms{0};
+};
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The state of `address`, made on first use and kept for the process's life
+// (threads come and go; what they learnt about a replica stays).
+DbConnections::ReplicaState* ReplicaStateOf(const std::string& address) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<DbConnections::ReplicaState>> states;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = states[address];
+  if (!slot) slot = std::make_unique<DbConnections::ReplicaState>();
+  return slot.get();
+}
+
+}  // namespace
+
 struct DbConnections::Conn {
   explicit Conn(size_t statement_cache) : statements(statement_cache) {}
   std::unique_ptr<sql::Connection> connection;
@@ -176,6 +207,12 @@ Status LoadDbSettings(const Config& config, DbSettings* out) {
   st = config.GetInt("mysql.statement_cache", &v);
   if (!st.ok()) return st;
   s.statement_cache = static_cast<int>(v);
+  st = config.GetInt("mysql.replica_retry_after_ms", &v);
+  if (!st.ok()) return st;
+  s.replica_retry_after_ms = static_cast<int>(v);
+  st = config.GetInt("mysql.replica_wait_ms", &v);
+  if (!st.ok()) return st;
+  s.replica_wait_ms = static_cast<int>(v);
   s.time_zone = config.GetString("app.time_zone");
   *out = std::move(s);
   return Status::Ok();
@@ -192,6 +229,7 @@ Status InitDbDriver() {
 
 DbConnections::DbConnections(DbSettings settings) : settings_(std::move(settings)) {
   conns_.resize(1 + settings_.replicas.size());
+  for (const std::string& address : settings_.replicas) replica_state_.push_back(ReplicaStateOf(address));
   if (g_driver != nullptr) g_driver->threadInit();
 }
 
@@ -250,8 +288,72 @@ Status DbConnections::Connect(int target, Conn** out) {
 }
 
 int DbConnections::NextReplica() {
-  if (settings_.replicas.empty()) return -1;
-  return static_cast<int>(next_replica_++ % settings_.replicas.size());
+  size_t n = settings_.replicas.size();
+  for (size_t tried = 0; tried < n; ++tried) {
+    size_t i = next_replica_++ % n;
+    std::atomic<int64_t>& down_until = replica_state_[i]->down_until_ms;
+    int64_t until = down_until.load(std::memory_order_relaxed);
+    if (until == 0) return static_cast<int>(i);
+    int64_t now = NowMs();
+    if (now < until) continue;
+    // Its pause is over: one read (this one, if no other thread claimed it
+    // first) tries it again; the others keep skipping it meanwhile.
+    if (down_until.compare_exchange_strong(until, now + settings_.replica_retry_after_ms)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+void DbConnections::ReplicaFailed(int replica, const Status& why) {
+  std::atomic<int64_t>& down_until = replica_state_[static_cast<size_t>(replica)]->down_until_ms;
+  int64_t before = down_until.exchange(NowMs() + settings_.replica_retry_after_ms);
+  if (before == 0) {
+    LogError("-", "mysql: replica " + settings_.replicas[static_cast<size_t>(replica)] + " skipped for " +
+                      std::to_string(settings_.replica_retry_after_ms) + " ms: " + why.ToString());
+  }
+}
+
+void DbConnections::ReplicaAnswered(int replica) {
+  std::atomic<int64_t>& down_until = replica_state_[static_cast<size_t>(replica)]->down_until_ms;
+  if (down_until.load(std::memory_order_relaxed) != 0 && down_until.exchange(0) != 0) {
+    LogInfo("mysql: replica " + settings_.replicas[static_cast<size_t>(replica)] + " answers again");
+  }
+}
+
+int DbConnections::FreshTarget(Db& db) {
+  if (fresh_target_ != -2) {
+    // A replica chosen by this scope that failed since: the primary.
+    if (fresh_target_ >= 0 &&
+        replica_state_[static_cast<size_t>(fresh_target_)]->down_until_ms.load(std::memory_order_relaxed) != 0) {
+      fresh_target_ = -1;
+    }
+    return fresh_target_;
+  }
+  fresh_target_ = -1;
+  int replica = NextReplica();
+  if (replica < 0) return fresh_target_;
+  // Everything committed on the primary by now (the write that moved a
+  // generation this scope read, in particular) ...
+  Rows rows;
+  Status s = db.Run(-1, true, "SELECT @@GLOBAL.gtid_binlog_pos", {}, &rows, nullptr, nullptr);
+  if (!s.ok() || rows.empty() || rows[0].IsNull(0) || rows[0].Str(0).empty()) return fresh_target_;
+  const std::string position = rows[0].Str(0);
+  // ... applied on the replica, or the primary answers. 0: reached; -1:
+  // timed out; NULL: not a position it can wait for.
+  double wait_s = settings_.replica_wait_ms / 1000.0;
+  s = db.Run(replica, false, "SELECT MASTER_GTID_WAIT(?, ?)", {Param(position), Param(wait_s)}, &rows, nullptr,
+             nullptr);
+  if (s.ok() && !rows.empty() && !rows[0].IsNull(0) && rows[0].Int(0) == 0) {
+    ReplicaAnswered(replica);
+    fresh_target_ = replica;
+  } else if (s.ok()) {
+    ReplicaFailed(replica, Status::Unavailable("not at the primary's position " + position + " within " +
+                                               std::to_string(settings_.replica_wait_ms) + " ms"));
+  } else if (s.IsUnavailable()) {
+    ReplicaFailed(replica, s);
+  }
+  return fresh_target_;
 }
 
 Status Db::Run(int target, bool retry, std::string_view sql, const std::vector<Param>& params, Rows* rows,
@@ -324,27 +426,32 @@ Status Db::Run(int target, bool retry, std::string_view sql, const std::vector<P
   }
 }
 
-Status Db::Query(std::string_view sql, const std::vector<Param>& params, Rows* rows) {
-  if (!wrote_ && !in_transaction_) {
-    int replica = conns_->NextReplica();
-    if (replica >= 0) {
-      Status s = Run(replica, true, sql, params, rows, nullptr, nullptr);
-      if (!s.IsUnavailable()) return s;
-      // That replica is down: the primary answers instead.
+int Db::ReadTarget() {
+  if (wrote_ || in_transaction_) return -1;  // a request reads its own writes
+  if (conns_->fresh_depth_ > 0) return conns_->FreshTarget(*this);
+  return conns_->NextReplica();
+}
+
+Status Db::Read(std::string_view sql, const std::vector<Param>& params, Rows* rows, bool reuse) {
+  int replica = ReadTarget();
+  if (replica >= 0) {
+    Status s = Run(replica, true, sql, params, rows, nullptr, nullptr, reuse);
+    if (!s.IsUnavailable()) {
+      if (s.ok()) conns_->ReplicaAnswered(replica);
+      return s;
     }
+    // That replica is down: skipped for a while, and the primary answers.
+    conns_->ReplicaFailed(replica, s);
   }
-  return Run(-1, !in_transaction_, sql, params, rows, nullptr, nullptr);
+  return Run(-1, !in_transaction_, sql, params, rows, nullptr, nullptr, reuse);
+}
+
+Status Db::Query(std::string_view sql, const std::vector<Param>& params, Rows* rows) {
+  return Read(sql, params, rows, true);
 }
 
 Status Db::QueryFresh(std::string_view sql, const std::vector<Param>& params, Rows* rows) {
-  if (!wrote_ && !in_transaction_) {
-    int replica = conns_->NextReplica();
-    if (replica >= 0) {
-      Status s = Run(replica, true, sql, params, rows, nullptr, nullptr, false);
-      if (!s.IsUnavailable()) return s;
-    }
-  }
-  return Run(-1, !in_transaction_, sql, params, rows, nullptr, nullptr, false);
+  return Read(sql, params, rows, false);
 }
 
 Status Db::Execute(std::string_view sql, const std::vector<Param>& params, uint64_t* affected,

@@ -19,8 +19,25 @@
 // Routing (design.md, "Data access"): Query() reads from a replica, chosen
 // round-robin per thread, unless this Db already wrote or is inside a
 // transaction, in which case it reads from the primary (a request reads its
-// own writes). A replica that cannot be reached is skipped for the primary.
-// With no replica configured everything goes to the primary.
+// own writes). With no replica configured everything goes to the primary.
+//
+// Replica health: a replica whose connect or read failed is marked down, for
+// the whole process, for DbSettings::replica_retry_after_ms; until then
+// reads skip it for the next replica or the primary, so a dead (or hung)
+// replica costs one failed attempt per process per interval, not the connect
+// timeout on every read. Past the interval one read (the first to claim it)
+// tries it again; a success puts it back in the rotation.
+//
+// Replica lag: reads inside a FreshReads scope (below) see every write the
+// primary had committed when the scope's first replica read began: that
+// read asks the primary for its binlog position (@@gtid_binlog_pos) and
+// waits for it on the chosen replica with MASTER_GTID_WAIT, at most
+// replica_wait_ms; past it, or when the primary has no binlog position, the
+// primary answers the scope's reads, and a replica that timed out is marked
+// down as above (a replica that far behind serves no reads for a while).
+// Cache fills use it: a page stored under generation G was read after G was
+// moved, and G was moved after its write committed, so the page includes
+// that write (data/generations.h). Reads outside a scope may lag.
 //
 // Failure: a lost connection is dropped and, for reads, the statement is
 // retried once on a fresh connection, so service resumes by itself when the
@@ -67,10 +84,15 @@ struct DbSettings {
   std::string time_zone = "+08:00";  // session time zone for DATETIME math
   // Prepared statements kept per connection; 0 prepares every one afresh.
   int statement_cache = kDefaultStatementCache;
+  // A replica that failed is skipped this long (process-wide).
+  int replica_retry_after_ms = 2000;
+  // A fresh read waits at most this long for a replica to catch up.
+  int replica_wait_ms = 100;
 };
 
 // Reads mysql.* keys: primary, replicas, database, user, password_env,
-// connect_timeout_s, io_timeout_s, statement_cache; app.time_zone.
+// connect_timeout_s, io_timeout_s, statement_cache, replica_retry_after_ms,
+// replica_wait_ms; app.time_zone.
 Status LoadDbSettings(const Config& config, DbSettings* out);
 
 // The settings file the environment names (Config::LoadFromEnvironment),
@@ -124,6 +146,8 @@ class Row {
 };
 using Rows = std::vector<Row>;
 
+class Db;
+
 class DbConnections {
  public:
   explicit DbConnections(DbSettings settings);
@@ -132,18 +156,46 @@ class DbConnections {
   DbConnections& operator=(const DbConnections&) = delete;
 
   struct Conn;  // defined in db.cc
+  struct ReplicaState;  // process-wide health of one replica (db.cc)
 
  private:
   friend class Db;
+  friend class FreshReads;
   // target -1 is the primary, 0.. the replicas.
   Status Connect(int target, Conn** out);
   void Drop(int target);
+  // The next replica in the rotation that is not marked down; -1: none.
   int NextReplica();
+  void ReplicaFailed(int replica, const Status& why);
+  void ReplicaAnswered(int replica);
+  // Where a read of a fresh-reads scope goes; the first one synchronises.
+  int FreshTarget(Db& db);
 
   DbSettings settings_;
   std::vector<std::unique_ptr<Conn>> conns_;  // [0] primary, [1 + i] replica i
+  std::vector<ReplicaState*> replica_state_;   // [i] replica i; process-wide, never freed
   size_t next_replica_ = 0;
   uint64_t primary_connects_ = 0;  // lets a transaction notice a reconnect
+  int fresh_depth_ = 0;            // open FreshReads scopes
+  int fresh_target_ = -2;          // -2: not synchronised yet; -1 primary; 0.. a replica
+};
+
+// A scope whose reads include every write committed on the primary before
+// its first replica read (see "Replica lag" above). Costs nothing without
+// replicas or when the scope reads nothing; otherwise one primary round trip
+// and one wait on the replica (at most replica_wait_ms). Scopes nest; the
+// outermost decides. Belongs to the thread of `conns`.
+class FreshReads {
+ public:
+  explicit FreshReads(DbConnections* conns) : conns_(conns) { ++conns_->fresh_depth_; }
+  ~FreshReads() {
+    if (--conns_->fresh_depth_ == 0) conns_->fresh_target_ = -2;
+  }
+  FreshReads(const FreshReads&) = delete;
+  FreshReads& operator=(const FreshReads&) = delete;
+
+ private:
+  DbConnections* conns_;
 };
 
 class Db {
@@ -168,7 +220,11 @@ class Db {
   bool wrote() const { return wrote_; }
 
  private:
+  friend class DbConnections;
   Status TransactionOnce(const std::function<Status(Db&)>& body);
+  // Where the next read goes: -1 the primary, 0.. a replica.
+  int ReadTarget();
+  Status Read(std::string_view sql, const std::vector<Param>& params, Rows* rows, bool reuse);
   Status Run(int target, bool retry, std::string_view sql, const std::vector<Param>& params, Rows* rows,
              uint64_t* affected, uint64_t* insert_id, bool reuse = true);
 

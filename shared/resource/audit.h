@@ -7,10 +7,8 @@
 //
 // Cached reads of a resource include its generation in their cache keys;
 // BumpGeneration() after a committed write makes every cached page of that
-// resource unreachable, so the next read sees the write. A generation that
-// memcached lost (restart, eviction) comes back as a fresh unique value
-// (the time in microseconds), never as an old one, so old pages stay
-// unreachable. With memcached unreachable, reads bypass the cache anyway.
+// resource unreachable, so the next read sees the write: data/generations.h
+// says how, and what is promised under failures.
 #ifndef ZUFANG_SHARED_AUDIT_H_
 #define ZUFANG_SHARED_AUDIT_H_
 
@@ -22,24 +20,13 @@
 
 #include "data/cache.h"
 #include "data/db.h"
+#include "data/generations.h"  // the generations this header used to declare
 #include "http/http.h"
 
 namespace zf {
 
 Status WriteAudit(Db& tx, const Request& req, std::string_view table, std::string_view row_id,
                   const std::optional<std::string>& before_json, const std::optional<std::string>& after_json);
-
-// The current generation of `resource` ("" when memcached cannot be reached:
-// callers then skip the cache).
-std::string CurrentGeneration(Cache* cache, const std::string& prefix, std::string_view resource);
-// The generations of several resources in one round trip, joined with '.'
-// (for pages that show rows of several tables); "" as above.
-std::string CurrentGenerations(Cache* cache, const std::string& prefix, const std::vector<std::string>& resources);
-
-// Moves `resource` to a new generation, trying up to three times (past the
-// cache's pause after a failure: RetryNow). Logged, not fatal, when memcached
-// stays unreachable (see above).
-void BumpGeneration(Cache* cache, const std::string& prefix, std::string_view resource, const std::string& request_id);
 
 }  // namespace zf
 

@@ -61,6 +61,11 @@ BOOST_AUTO_TEST_CASE(a_bump_gives_up_after_three_attempts) {
   cache.failures = 0;
   cache.paused = false;
   BOOST_TEST(CurrentGeneration(&cache, "t:", "listings") == before);
+  // Kept, not forgotten: the next pass that reaches memcached moves it.
+  BOOST_TEST(PendingGenerations() == 1u);
+  BOOST_TEST(RetryPendingGenerations(&cache) == 0u);
+  BOOST_TEST(CurrentGeneration(&cache, "t:", "listings") != before);
+  BOOST_TEST(PendingGenerations() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "data/generations.h"
 #include "resource/audit.h"
 #include "base/log.h"
 
@@ -31,7 +32,13 @@ Response CachedGet(ThreadServices* services, const Request& req, const std::vect
   } else {
     std::string names;
     for (const std::string& r : resources) names += r + ",";
-    s = CacheAside(cache, CacheKey(prefix + names + generation + ":" + variant), ttl, build, &body, nullptr);
+    // Filled after the generations were read, from a replica only once it
+    // holds every write the primary had committed (data/generations.h).
+    auto fill = [&](std::string* out) {
+      FreshReads fresh(services->db());
+      return build(out);
+    };
+    s = CacheAside(cache, CacheKey(prefix + names + generation + ":" + variant), ttl, fill, &body, nullptr);
   }
   if (!s.ok()) return LoggedError(s, req);
   Response r = Response::Json(200, std::move(body));

@@ -22,8 +22,10 @@ Response LoggedError(const Status& s, const Request& req);
 Response NoContent();
 
 // A 200 with the contract's cache headers whose body is cached under the
-// current generations of `resources` (audit.h) plus `variant`, or built by
-// `build`; with memcached unreachable it is built every time.
+// current generations of `resources` (data/generations.h) plus `variant`, or
+// built by `build` inside a FreshReads scope (its reads include every write
+// that moved those generations); with memcached unreachable it is built
+// every time.
 Response CachedGet(ThreadServices* services, const Request& req, const std::vector<std::string>& resources,
                    const std::string& variant, int ttl, const std::function<Status(std::string*)>& build);
 
