@@ -49,6 +49,15 @@ Status LoadLoginGuardSettings(const Config& config, LoginGuardSettings* out) {
   return Status::Ok();
 }
 
+Status LoginGuard::Retried(const std::function<Status()>& op) {
+  Status s = op();
+  if (s.ok() || s.IsNotFound()) return s;
+  // A thread's handle rests for memcached.retry_after_ms after any failure,
+  // and a login must not skip its guard for a moment's stall: one more try.
+  cache_->RetryNow();
+  return op();
+}
+
 std::string LoginGuard::NameKey(const std::string& name) const {
   return CacheKey(prefix_ + "login-fail:name:" + Lower(name));
 }
@@ -61,7 +70,9 @@ bool LoginGuard::NeedsCaptcha(const std::string& name, const std::string& addres
   if (cache_ == nullptr) return false;
   std::map<std::string, std::string> found;
   const std::string name_key = NameKey(name), address_key = AddressKey(address);
-  if (!cache_->GetMulti({name_key, address_key}, &found).ok()) return false;  // cannot count: see the header
+  if (!Retried([&] { return cache_->GetMulti({name_key, address_key}, &found); }).ok()) {
+    return false;  // cannot count: see the header
+  }
   const uint64_t limit = static_cast<uint64_t>(settings_.captcha_after_failures);
   return Count(found, name_key) >= limit || Count(found, address_key) >= limit;
 }
@@ -69,14 +80,16 @@ bool LoginGuard::NeedsCaptcha(const std::string& name, const std::string& addres
 bool LoginGuard::CountAttempt(const std::string& name) {
   if (cache_ == nullptr) return true;
   uint64_t value = 0;
-  if (!cache_->Increment(NameKey(name), 1, 1, settings_.failure_window_s, &value).ok()) return true;
+  if (!Retried([&] { return cache_->Increment(NameKey(name), 1, 1, settings_.failure_window_s, &value); }).ok()) {
+    return true;
+  }
   return value <= static_cast<uint64_t>(settings_.captcha_after_failures);
 }
 
 void LoginGuard::CountFailure(const std::string& address) {
   if (cache_ == nullptr) return;
   uint64_t value = 0;
-  cache_->Increment(AddressKey(address), 1, 1, settings_.failure_window_s, &value);
+  Retried([&] { return cache_->Increment(AddressKey(address), 1, 1, settings_.failure_window_s, &value); });
 }
 
 void LoginGuard::Succeeded(const std::string& name) {

@@ -26,6 +26,8 @@
 // it, right or wrong (an `incr`-or-create of <prefix>captcha-used:<id>
 // decides which attempt is first, so two at once cannot both use it).
 //
+// A failed memcached call is tried once more at once (a thread rests its
+// handle after a failure, and a stall must not open the gate for a second).
 // memcached unavailable: failures cannot be counted, so no login asks for a
 // captcha (the hash queue's bound still holds), and GET /captcha/ answers
 // 503 (a captcha whose answer cannot be stored cannot be verified). A
@@ -36,6 +38,7 @@
 #ifndef ZUFANG_HANDLERS_ACCOUNTS_LOGIN_GUARD_H_
 #define ZUFANG_HANDLERS_ACCOUNTS_LOGIN_GUARD_H_
 
+#include <functional>
 #include <string>
 
 #include "base/config.h"
@@ -78,6 +81,8 @@ class LoginGuard {
  private:
   std::string NameKey(const std::string& name) const;
   std::string AddressKey(const std::string& address) const;
+  // Runs a memcached call; after a failure, once more at once.
+  Status Retried(const std::function<Status()>& op);
 
   LoginGuardSettings settings_;
   Cache* cache_;
