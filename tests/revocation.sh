@@ -13,7 +13,7 @@
 REVOKE_PIDS=()
 revocation_process() {
   mkdir -p "$T/conf-$2"
-  cp "$ROOT"/conf.d/*.conf "$T/conf-$2/"
+  cp "${ZUFANG_CONF_DIR:-$ROOT/conf.d}"/*.conf "$T/conf-$2/"
   printf '\ntokens.revocation_sync_ms = %s\n' "$3" >> "$T/conf-$2/$ZUFANG_ENV.conf"
   rm -f "$T/$2.sock"
   ZUFANG_CONF_DIR="$T/conf-$2" "$BUILD_DIR/handlers/$1/$1" --listen "$T/$2.sock" > "$T/$2.log" 2>&1 &
