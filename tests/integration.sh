@@ -35,6 +35,9 @@ free_port() {
 # Most checks send far more than 30 anonymous requests a minute: they run
 # with a raised rate; the throttle section restores the test settings' own.
 export ZUFANG_TEST_ANON_RATE=1000000/min
+# The same for the captcha after failed logins (tests/login_flood.sh runs
+# the accounts group at the test settings' own 5).
+export ZUFANG_TEST_CAPTCHA_AFTER=1000000
 # PORT_OFFSET moves all three, so several runs on one machine do not meet.
 PORT_OFFSET="${PORT_OFFSET:-0}"
 HTTP_PORT="$(free_port $((18080 + PORT_OFFSET)))"
@@ -52,8 +55,8 @@ cat > "$STATE_DIR/stack.env" <<ENV
 # tests/integration.sh's stack: (. $STATE_DIR/stack.env && tools/stack.sh up)
 : "\${STATE_DIR:=$STATE_DIR}" "\${ZUFANG_ENV:=$ZUFANG_ENV}" "\${HTTP_PORT:=$HTTP_PORT}"
 : "\${MEMCACHED_PORT:=$MEMCACHED_PORT}" "\${LDAP_PORT:=$LDAP_PORT}" "\${ZUFANG_TEST_ANON_RATE:=$ZUFANG_TEST_ANON_RATE}"
-: "\${MARIADB_REPLICATION_PORT:=$MARIADB_REPLICATION_PORT}"
-export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE MARIADB_REPLICATION_PORT
+: "\${MARIADB_REPLICATION_PORT:=$MARIADB_REPLICATION_PORT}" "\${ZUFANG_TEST_CAPTCHA_AFTER:=$ZUFANG_TEST_CAPTCHA_AFTER}"
+export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE MARIADB_REPLICATION_PORT ZUFANG_TEST_CAPTCHA_AFTER
 ENV
 
 cleanup() {
@@ -282,7 +285,7 @@ check "data/hokkien/moe-twblg-entries.csv is unmodified" \
   test "$(sha256sum < "$ROOT/data/hokkien/moe-twblg-entries.csv" | cut -d' ' -f1)" = 64458c4dc39808a0579e1cb8d9e76fb2cddc05bad03915f09fbeda9daa2d0fd4
 
 # ---------------------------------------------------------------------------
-run_group accounts catalogue agents estates listings listing_search jobs errors rights
+run_group accounts revocation catalogue agents estates listings listing_search jobs errors rights
 "$ROOT/tools/stack.sh" up > "$T/up-worker.log" 2>&1
 check "the stack's job worker runs (under multiwatch)" pid_alive "$STATE_DIR/run/worker.pid"
 req GET /api/mobile/13700000002/
@@ -293,6 +296,7 @@ run_group prepared
 
 # ---------------------------------------------------------------------------
 run_group throttle
+run_group login_flood
 
 # ---------------------------------------------------------------------------
 check "no 5xx in the access log but the $DELIBERATE_5XX deliberate ones" \

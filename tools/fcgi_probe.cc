@@ -1,11 +1,11 @@
 // fcgi-probe: a minimal FastCGI client, for benchmarks and tests that talk to
 // a handler without Nginx.
 //
-//   fcgi-probe SOCKET URI
-//       sends GET URI to the handler listening on the Unix socket SOCKET and
+//   fcgi-probe [--method M] [--header "Name: value"]... SOCKET URI
+//       sends GET (or M) URI with those headers to the handler listening on the Unix socket SOCKET and
 //       prints its answer (CGI header block and body). Exit 0 when a complete
 //       answer arrived.
-//   fcgi-probe --startup SOCKET URI -- BINARY [ARGS...]
+//   fcgi-probe [--method M] [--header "Name: value"]... --startup SOCKET URI -- BINARY [ARGS...]
 //       starts BINARY ARGS --listen SOCKET, sends GET URI as soon as the
 //       socket accepts, and prints how many milliseconds passed from the start
 //       of the process to its complete answer; then stops the process.
@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -42,14 +43,21 @@ void AppendLength(std::string* out, size_t n) {
   }
 }
 
-std::string BuildRequest(const std::string& uri) {
+// The method and headers beyond the defaults (--method, --header).
+struct Extra {
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;  // as FastCGI params: HTTP_NAME
+};
+
+std::string BuildRequest(const std::string& uri, const Extra& extra) {
   std::string query;
   size_t q = uri.find('?');
   if (q != std::string::npos) query = uri.substr(q + 1);
   std::vector<std::pair<std::string, std::string>> params = {
-      {"REQUEST_METHOD", "GET"}, {"REQUEST_URI", uri},       {"QUERY_STRING", query},
+      {"REQUEST_METHOD", extra.method}, {"REQUEST_URI", uri},       {"QUERY_STRING", query},
       {"SERVER_NAME", "localhost"}, {"SERVER_PORT", "80"},   {"REMOTE_ADDR", "127.0.0.1"},
       {"HTTP_HOST", "localhost"},   {"CONTENT_LENGTH", "0"}, {"REQUEST_ID", "fcgi-probe"}};
+  params.insert(params.end(), extra.headers.begin(), extra.headers.end());
   std::string body;
   for (const auto& [n, v] : params) {
     AppendLength(&body, n.size());
@@ -90,8 +98,8 @@ bool ReadFull(int fd, char* buf, size_t n) {
 }
 
 // Sends GET uri on fd and collects the STDOUT stream until END_REQUEST.
-bool Exchange(int fd, const std::string& uri, std::string* answer) {
-  std::string req = BuildRequest(uri);
+bool Exchange(int fd, const std::string& uri, std::string* answer, const Extra& extra = Extra()) {
+  std::string req = BuildRequest(uri, extra);
   if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) return false;
   for (;;) {
     unsigned char h[8];
@@ -107,22 +115,37 @@ bool Exchange(int fd, const std::string& uri, std::string* answer) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 3) {
-    int fd = Connect(argv[1]);
+  Extra extra;
+  int first = 1;
+  while (first + 2 < argc && (std::strcmp(argv[first], "--method") == 0 || std::strcmp(argv[first], "--header") == 0)) {
+    std::string option = argv[first], value = argv[first + 1];
+    size_t colon = value.find(':');
+    if (option == "--method") {
+      extra.method = value;
+    } else if (colon != std::string::npos) {
+      std::string name = "HTTP_" + value.substr(0, colon);
+      for (char& c : name) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      size_t v = value.find_first_not_of(' ', colon + 1);
+      extra.headers.emplace_back(name, v == std::string::npos ? "" : value.substr(v));
+    }
+    first += 2;
+  }
+  if (argc - first == 2) {
+    int fd = Connect(argv[first]);
     if (fd < 0) {
-      fprintf(stderr, "fcgi-probe: cannot connect to %s: %s\n", argv[1], strerror(errno));
+      fprintf(stderr, "fcgi-probe: cannot connect to %s: %s\n", argv[first], strerror(errno));
       return 1;
     }
     std::string answer;
-    bool ok = Exchange(fd, argv[2], &answer);
+    bool ok = Exchange(fd, argv[first + 1], &answer, extra);
     close(fd);
     fwrite(answer.data(), 1, answer.size(), stdout);
     return ok ? 0 : 1;
   }
-  if (argc >= 6 && std::strcmp(argv[1], "--startup") == 0 && std::strcmp(argv[4], "--") == 0) {
-    std::string socket_path = argv[2], uri = argv[3];
+  if (argc - first >= 5 && std::strcmp(argv[first], "--startup") == 0 && std::strcmp(argv[first + 3], "--") == 0) {
+    std::string socket_path = argv[first + 1], uri = argv[first + 2];
     unlink(socket_path.c_str());
-    std::vector<char*> child_argv(argv + 5, argv + argc);
+    std::vector<char*> child_argv(argv + first + 4, argv + argc);
     std::string listen_flag = "--listen";
     child_argv.push_back(listen_flag.data());
     child_argv.push_back(socket_path.data());
@@ -138,7 +161,7 @@ int main(int argc, char** argv) {
     while (std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
       int fd = Connect(socket_path);
       if (fd >= 0) {
-        ok = Exchange(fd, uri, &answer);
+        ok = Exchange(fd, uri, &answer, extra);
         close(fd);
         break;
       }
@@ -157,7 +180,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   fprintf(stderr,
-          "usage: fcgi-probe SOCKET URI\n"
-          "       fcgi-probe --startup SOCKET URI -- BINARY [ARGS...]\n");
+          "usage: fcgi-probe [--method M] [--header \"Name: value\"]... SOCKET URI\n"
+          "       fcgi-probe [--method M] [--header \"Name: value\"]... --startup SOCKET URI -- BINARY [ARGS...]\n");
   return 64;
 }

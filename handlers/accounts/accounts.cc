@@ -121,6 +121,23 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
   std::string password = StringField(body, "password");
   std::string kind = LoginKind(name);
   if (kind.empty() || Utf8Length(password) < 6) return Coded(200003, Msg::kLoginMalformed);
+  // After failed logins for this name or address a captcha is needed, and
+  // checked before any password is hashed (login_guard.h).
+  const std::string address = ClientAddress(req, ctx.services->process()->throttle());
+  LoginGuard guard(ctx.settings->login, ctx.services->memcached(), ctx.services->cache_prefix());
+  bool captcha_passed = false;
+  if (guard.NeedsCaptcha(name, address)) {
+    if (!guard.ConsumeCaptcha(StringField(body, "captcha_id"), StringField(body, "captcha"))) {
+      return Coded(200004, Msg::kCaptchaWrong);
+    }
+    captcha_passed = true;
+  }
+  if (!guard.CountAttempt(name) && !captcha_passed) return Coded(200004, Msg::kCaptchaWrong);
+  auto wrong = [&] {
+    guard.CountFailure(address);
+    return Coded(200002, Msg::kLoginWrong);
+  };
+  auto busy = [&] { return ErrorResponse(Status::Busy(Msg::kPasswordsBusy, kPasswordBusyRetryS)); };
 
   Db db(ctx.services->db());
   Rows rows;
@@ -135,9 +152,11 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
   if (!rows.empty() && !rows[0].Bool(2)) {
     userid = rows[0].Int(0);
     PasswordMatch match = VerifyPassword(password, rows[0].Str(1));
+    if (match == PasswordMatch::kBusy) return busy();
     if (match == PasswordMatch::kNo) {
-      if (IsLegacyMd5(rows[0].Str(1))) SpendPasswordTime(password);  // as long as an argon2id check
-      return Coded(200002, Msg::kLoginWrong);
+      // As long as an argon2id check.
+      if (IsLegacyMd5(rows[0].Str(1)) && !SpendPasswordTime(password)) return busy();
+      return wrong();
     }
     if (match == PasswordMatch::kYesRehash) {
       std::string hashed;
@@ -146,13 +165,14 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
         s = db.Execute("UPDATE tb_user SET password = ? WHERE userid = ? AND password = ?",
                        {Param(hashed), Param(static_cast<long long>(userid)), Param(rows[0].Str(1))});
       }
+      if (s.IsUnavailable() && s.retry_after_seconds() > 0) return ErrorResponse(s);  // the hash queue is full
       if (!s.ok()) return LoggedError(s, req);
     }
   } else {
     // No such user: as long as a wrong password of a known one.
     if (ctx.directory == nullptr || kind != "username") {
-      SpendPasswordTime(password);
-      return Coded(200002, Msg::kLoginWrong);
+      if (!SpendPasswordTime(password)) return busy();
+      return wrong();
     }
     LdapUser user;
     s = ctx.directory->Authenticate(name, password, &user);
@@ -161,18 +181,18 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
       return ErrorResponse(Status::Unavailable("directory down"));
     }
     if (!s.ok()) {
-      SpendPasswordTime(password);
-      return Coded(200002, Msg::kLoginWrong);
+      if (!SpendPasswordTime(password)) return busy();
+      return wrong();
     }
     if (!IsUsername(user.uid)) {
       LogError(req.request_id, "directory entry " + user.dn + " has no usable uid");
-      return Coded(200002, Msg::kLoginWrong);
+      return wrong();
     }
     s = Provision(ctx, db, user, &userid);
     if (!s.ok()) return LoggedError(s, req);
   }
 
-  std::string address = ClientAddress(req, ctx.services->process()->throttle());
+  guard.Succeeded(name);
   s = db.Transaction([&](Db& tx) {
     // The first login of a day earns 2 points.
     Status st = tx.Execute(
@@ -208,7 +228,8 @@ Response Logout(Context& ctx, const Request& req, const PathParams& params) {
   if (owner != req.userid) return ErrorResponse(Status::PermissionDenied("not the token's owner"));
   Db db(ctx.services->db());
   Status s = RevokeToken(db, ctx.services->memcached(), ctx.services->process()->revocations(),
-                         ctx.services->cache_prefix(), token, owner, expires, now);
+                         ctx.services->cache_prefix(), token, owner, expires, now,
+                         ctx.services->process()->revocation_sync_ms());
   if (!s.ok()) return LoggedError(s, req);
   Response r;
   r.status = 204;
@@ -216,6 +237,24 @@ Response Logout(Context& ctx, const Request& req, const PathParams& params) {
   return r;
 }
 
+
+// ---- Captcha --------------------------------------------------------------------
+
+Response NewCaptcha(Context& ctx, const Request& req, const PathParams&) {
+  LoginGuard guard(ctx.settings->login, ctx.services->memcached(), ctx.services->cache_prefix());
+  std::string id, png;
+  Status s = guard.NewCaptcha(&id, &png);
+  if (!s.ok()) return LoggedError(s, req);
+  std::string image(sodium_base64_ENCODED_LEN(png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(image.data(), image.size(), reinterpret_cast<const unsigned char*>(png.data()), png.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  image.resize(image.size() - 1);  // the terminating NUL
+  JsonWriter w;
+  w.BeginObject().Key("captcha_id").String(id).Key("image").String("data:image/png;base64," + image).EndObject();
+  Response r = Response::Json(200, w.Take());
+  r.SetHeader("Cache-Control", "no-store");  // a new one each call
+  return r;
+}
 // ---- SMS codes and registration ---------------------------------------------
 
 Response SendCode(Context& ctx, const Request& req, const PathParams& params) {
@@ -538,6 +577,8 @@ Status LoadAccountSettings(const Config& config, AccountSettings* out) {
   if (!st.ok()) return st;
   s.code_resend_s = static_cast<int>(v);
   s.time_zone = config.GetString("app.time_zone");
+  st = LoadLoginGuardSettings(config, &s.login);
+  if (!st.ok()) return st;
   *out = std::move(s);
   return Status::Ok();
 }
@@ -546,6 +587,7 @@ const Router<Context>& Routes() {
   static const Router<Context> router({
       {"POST", "/api/tokens/", Login, Access::kPublic},
       {"DELETE", "/api/tokens/{token}/", Logout, Access::kSignedIn},
+      {"GET", "/captcha/", NewCaptcha, Access::kPublic},
       {"GET", "/api/mobile/{tel}/", SendCode, Access::kPublic},
       {"POST", "/api/users/", Register, Access::kPublic},
       {"GET", "/api/users/", ListUsers, Access::kPrivileged},

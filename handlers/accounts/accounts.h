@@ -3,6 +3,8 @@
 //
 // Routes (contract sections 3 and 5, "Accounts"):
 //   POST   /api/tokens/          log in: user name, phone or e-mail + password
+//                                 (+ captcha, captcha_id after failed logins: login_guard.h)
+//   GET    /captcha/             a new captcha: {"captcha_id":…,"image":"data:image/png;base64,…"}
 //   DELETE /api/tokens/{token}/  revoke one's own token (needs a token)
 //   GET    /api/mobile/{tel}/    send a 6-digit SMS code (queued job)
 //   POST   /api/users/           register with an SMS code
@@ -26,6 +28,7 @@
 #include "auth/ldap_client.h"
 #include "http/router.h"
 #include "app/services.h"
+#include "login_guard.h"
 
 namespace zf::accounts {
 
@@ -36,9 +39,10 @@ struct AccountSettings {
   int code_ttl_s = 1800;                   // an SMS code stays valid
   int code_resend_s = 120;                 // no new code for the same phone before
   std::string time_zone = "+08:00";
+  LoginGuardSettings login;               // failed logins and the captcha (login_guard.h)
 };
 
-// Reads ldap.* and sms.code_* keys; errors name the key.
+// Reads ldap.*, sms.code_* and login.* keys; errors name the key.
 Status LoadAccountSettings(const Config& config, AccountSettings* out);
 
 struct Context {

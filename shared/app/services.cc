@@ -82,10 +82,18 @@ std::optional<Response> ThreadServices::Admit(Request* req, Access access) {
   std::string token = RequestToken(*req);
   if (!token.empty()) {
     int64_t userid = 0;
-    Status s = CheckToken(process_->tokens(), process_->revocations(), &memcached_, cache_prefix(), token, now, &userid);
+    Db db(&db_);
+    Status s = CheckToken(process_->tokens(), process_->revocations(), &memcached_, &db, cache_prefix(), token, now,
+                          &userid);
     if (s.ok()) {
       req->userid = userid;
     } else if (access != Access::kPublic) {
+      // Undecidable (memcached cannot vouch, the database cannot be read):
+      // neither accepted nor refused. A public route serves it as anonymous.
+      if (s.IsUnavailable()) {
+        LogError(req->request_id, "token check: " + s.ToString());
+        return ErrorResponse(s);
+      }
       return ErrorResponse(Status::Unauthenticated("token refused"));
     }
   } else if (access != Access::kPublic) {

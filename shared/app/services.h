@@ -42,6 +42,7 @@ class ProcessServices {
   const ThrottleSettings& throttle() const { return throttle_; }
   const std::string& cache_prefix() const { return cache_prefix_; }
   int privilege_ttl_s() const { return privilege_ttl_s_; }
+  int revocation_sync_ms() const { return sync_ms_; }
 
  private:
   ProcessServices() = default;

@@ -1,6 +1,11 @@
 #include "auth/auth.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
 #include <sstream>
+#include <thread>
 
 namespace zf {
 
@@ -14,6 +19,41 @@ std::string RequestToken(const Request& req) {
 }
 
 // ---- Revocation -------------------------------------------------------------
+
+namespace {
+
+// memcached keys: the revoked token's digest, and the marker (header comment).
+std::string RevokedKey(const std::string& prefix, const std::string& digest) { return prefix + "revoked:" + digest; }
+std::string SinceKey(const std::string& prefix) { return prefix + "revoked-since"; }
+// The marker is re-created after this; a fresh one only makes processes read
+// the table until their next sync.
+constexpr int kSinceTtlS = 86400;
+// Ids read again per query, and gaps kept at most (a burst of deletions
+// next to recent rows must not grow them without bound).
+constexpr size_t kGapsPerQuery = 500;
+constexpr size_t kMaxGaps = 100000;
+
+struct RevokedRow {
+  int64_t id;
+  std::string digest;
+  time_t expires;
+  time_t revoked_at;
+};
+
+const char* kRevokedColumns = "SELECT id, digest, UNIX_TIMESTAMP(expires_at), UNIX_TIMESTAMP(revoked_at) FROM tb_revoked_token ";
+
+void AppendRows(const Rows& rows, std::vector<RevokedRow>* out) {
+  for (const Row& r : rows) {
+    out->push_back(RevokedRow{r.Int(0), r.Str(1), static_cast<time_t>(r.Int(2)), static_cast<time_t>(r.Int(3))});
+  }
+}
+
+}  // namespace
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 bool RevocationList::Contains(const std::string& digest, time_t now) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -31,34 +71,90 @@ size_t RevocationList::size() {
   return revoked_.size();
 }
 
+size_t RevocationList::gaps() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return gaps_.size();
+}
+
+int64_t RevocationList::synced_since_ms() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return synced_since_ms_;
+}
+
 Status RevocationList::Sync(Db& db, time_t now) {
+  // Everything committed before this moment is read by the pass below.
+  const int64_t started_ms = WallClockMs();
   int64_t after;
+  std::vector<int64_t> gap_ids;
   {
     std::lock_guard<std::mutex> lock(mu_);
     after = last_id_;
+    for (auto it = gaps_.begin(); it != gaps_.end();) {
+      if (it->second + kRevocationGapHorizonS < now) {
+        it = gaps_.erase(it);
+      } else {
+        gap_ids.push_back(it->first);
+        ++it;
+      }
+    }
   }
-  Rows rows;
-  Status s = db.Query(
-      // Ids are given at insert, not at commit: a revocation committed after a
-      // later id was read is caught by the look-back over recent ones.
-      "SELECT id, digest, UNIX_TIMESTAMP(expires_at) FROM tb_revoked_token "
-      "WHERE (id > ? OR revoked_at >= NOW() - INTERVAL 60 SECOND) AND expires_at > FROM_UNIXTIME(?) "
-      "ORDER BY id LIMIT 10000",
-      {Param(static_cast<long long>(after)), Param(static_cast<long long>(now))}, &rows);
+  std::vector<RevokedRow> gap_rows, new_rows;
+  // On the primary (a transaction is Db's way there): a lagging replica
+  // would let a pass look complete without rows the primary has committed.
+  Status s = db.Transaction([&](Db& tx) {
+    gap_rows.clear();
+    new_rows.clear();
+    Rows rows;
+    for (size_t i = 0; i < gap_ids.size(); i += kGapsPerQuery) {
+      std::string sql = std::string(kRevokedColumns) + "WHERE id IN (";
+      std::vector<Param> params;
+      for (size_t j = i; j < gap_ids.size() && j < i + kGapsPerQuery; ++j) {
+        sql += params.empty() ? "?" : ",?";
+        params.push_back(Param(static_cast<long long>(gap_ids[j])));
+      }
+      sql += ")";
+      Status st = tx.QueryFresh(sql, params, &rows);  // the list's length varies: not worth keeping prepared
+      if (!st.ok()) return st;
+      AppendRows(rows, &gap_rows);
+    }
+    // Every row above the last id seen, page by page until a short page.
+    int64_t cursor = after;
+    for (;;) {
+      Status st = tx.Query(std::string(kRevokedColumns) + "WHERE id > ? ORDER BY id LIMIT ?",
+                           {Param(static_cast<long long>(cursor)), Param(kRevocationSyncPage)}, &rows);
+      if (!st.ok()) return st;
+      AppendRows(rows, &new_rows);
+      if (rows.size() < static_cast<size_t>(kRevocationSyncPage)) break;
+      cursor = new_rows.back().id;
+    }
+    return Status::Ok();
+  });
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
-  for (const Row& r : rows) {
-    revoked_[r.Str(1)] = static_cast<time_t>(r.Int(2));
-    if (r.Int(0) > last_id_) last_id_ = r.Int(0);
+  for (const RevokedRow& r : gap_rows) {
+    gaps_.erase(r.id);
+    if (r.expires > now) revoked_[r.digest] = r.expires;
+  }
+  for (const RevokedRow& r : new_rows) {
+    // Ids skipped between the last row and this one may be inserts not yet
+    // committed; only an id given within the horizon can still be one, and
+    // such an id is below this row's (ids grow as they are given).
+    if (r.id > last_id_ + 1 && r.revoked_at + kRevocationGapHorizonS >= now) {
+      int64_t from = std::max(last_id_ + 1, r.id - static_cast<int64_t>(kRevocationSyncPage));
+      for (int64_t id = from; id < r.id && gaps_.size() < kMaxGaps; ++id) gaps_.emplace(id, now);
+    }
+    if (r.id > last_id_) last_id_ = r.id;
+    if (r.expires > now) revoked_[r.digest] = r.expires;
   }
   for (auto it = revoked_.begin(); it != revoked_.end();) {
     it = it->second <= now ? revoked_.erase(it) : std::next(it);
   }
+  synced_since_ms_ = started_ms;
   return Status::Ok();
 }
 
 Status RevokeToken(Db& db, Cache* cache, RevocationList* list, const std::string& cache_prefix,
-                   const std::string& token, int64_t userid, time_t expires, time_t now) {
+                   const std::string& token, int64_t userid, time_t expires, time_t now, int sync_ms) {
   std::string digest = TokenDigest(token);
   Status s = db.Execute(
       "INSERT INTO tb_revoked_token (digest, userid, expires_at) VALUES (?, ?, FROM_UNIXTIME(?)) "
@@ -69,20 +165,62 @@ Status RevokeToken(Db& db, Cache* cache, RevocationList* list, const std::string
   db.Execute("DELETE FROM tb_revoked_token WHERE expires_at < FROM_UNIXTIME(?) LIMIT 1000",
              {Param(static_cast<long long>(now))});
   list->Add(digest, expires);
-  if (cache != nullptr && expires > now) cache->Set(cache_prefix + "revoked:" + digest, "1", static_cast<int>(expires - now));
+  if (expires <= now) return Status::Ok();
+  if (cache != nullptr) {
+    // This thread's handle may be resting after an earlier failure: a
+    // revocation is worth a fresh try.
+    cache->RetryNow();
+    if (cache->Set(RevokedKey(cache_prefix, digest), "1", static_cast<int>(expires - now)).ok()) return Status::Ok();
+    // Not in memcached: no process may believe a miss until its next sync.
+    cache->RetryNow();
+    if (cache->Delete(SinceKey(cache_prefix)).ok()) return Status::Ok();
+  }
+  // memcached could be told nothing, yet may answer other processes: wait
+  // until every working sync has read the row.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2L * sync_ms));
   return Status::Ok();
 }
 
-Status CheckToken(const TokenCodec& codec, RevocationList* list, Cache* cache, const std::string& cache_prefix,
-                  const std::string& token, time_t now, int64_t* userid) {
+Status CheckToken(const TokenCodec& codec, RevocationList* list, Cache* cache, Db* db,
+                  const std::string& cache_prefix, const std::string& token, time_t now, int64_t* userid) {
   time_t expires = 0;
   Status s = codec.Verify(token, now, userid, &expires);
   if (!s.ok()) return s;
   std::string digest = TokenDigest(token);
   if (list->Contains(digest, now)) return Status::Unauthenticated("token revoked");
-  std::string v;
-  if (cache != nullptr && cache->Get(cache_prefix + "revoked:" + digest, &v).ok()) {
-    list->Add(digest, expires);  // revoked by another process since our last sync
+  if (cache != nullptr) {
+    const std::string revoked_key = RevokedKey(cache_prefix, digest), since_key = SinceKey(cache_prefix);
+    std::map<std::string, std::string> found;
+    if (cache->GetMulti({revoked_key, since_key}, &found).ok()) {
+      if (found.count(revoked_key) != 0) {
+        list->Add(digest, expires);  // revoked by another process since our last sync
+        return Status::Unauthenticated("token revoked");
+      }
+      auto since = found.find(since_key);
+      if (since != found.end()) {
+        int64_t since_ms = std::strtoll(since->second.c_str(), nullptr, 10);
+        int64_t synced_ms = list->synced_since_ms();
+        if (since_ms > 0 && synced_ms > 0 && since_ms + kRevocationClockSlackMs <= synced_ms) return Status::Ok();
+      } else {
+        // memcached lost the marker (restarted, evicted, or a revoker could
+        // not set its key): from now on it holds every revocation again.
+        uint64_t value = 0;
+        cache->Increment(since_key, 0, static_cast<uint64_t>(WallClockMs()), kSinceTtlS, &value);
+      }
+    }
+  }
+  // memcached cannot vouch for a miss: the table decides.
+  if (db == nullptr) return Status::Unavailable("revocation cannot be checked");
+  bool revoked = false;
+  s = db->Transaction([&](Db& tx) {
+    Rows rows;
+    Status st = tx.Query("SELECT 1 FROM tb_revoked_token WHERE digest = ?", {Param(digest)}, &rows);
+    revoked = st.ok() && !rows.empty();
+    return st;
+  });
+  if (!s.ok()) return Status::Unavailable("revocation cannot be checked: " + s.ToString());
+  if (revoked) {
+    list->Add(digest, expires);
     return Status::Unauthenticated("token revoked");
   }
   return Status::Ok();

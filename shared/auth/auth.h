@@ -15,10 +15,37 @@
 //                 您没有执行该操作的权限。
 //
 // Revocation: a revoked token's SHA-256 digest is stored in tb_revoked_token
-// with its expiry (durable), set in memcached (every process sees it at
-// once) and kept by each process in memory, refreshed from the table every
-// `tokens.revocation_sync_ms` — so a revoked token stays refused after a
-// memcached restart, and verifying a token never costs a database round trip.
+// with its expiry (durable, and the one authority), set in memcached and
+// kept by each process in memory, refreshed from the table every
+// `tokens.revocation_sync_ms`. A revoked token is refused by every process
+// once DELETE /api/tokens/<t>/ has answered, whatever memcached's state:
+//   - in memory: this process revoked it, or a sync read it;
+//   - in memcached: the common case, one multi-get per checked token;
+//   - a memcached miss is believed only while memcached is known to hold
+//     every revocation since this process's last complete sync (the
+//     "revocations-since" marker below); otherwise — memcached down (an
+//     error, not a miss), restarted, or this process has not finished its
+//     first sync — the digest is looked up in tb_revoked_token on the
+//     primary (its unique key: one cheap read). When that read fails too the
+//     token is neither accepted nor refused: Unavailable (503 on routes that
+//     need a token; public routes treat the request as anonymous).
+// The marker `<prefix>revoked-since` holds a time in milliseconds since
+// which memcached has received every revocation. It is created (memcached
+// add) by the first process that finds it missing, with that moment's time;
+// a revoker whose memcached set fails deletes it, so no process believes a
+// miss until its next complete sync has read the revocation from the table.
+// A miss is believed when the marker is at least kRevocationClockSlackMs
+// older than the start of this process's last complete sync.
+// A revoker that can neither set nor delete (memcached unreachable from it
+// but perhaps not from others) holds its answer for two sync periods, by
+// which time every process whose sync works has read the row.
+//
+// The sync reads rows by id in pages until a short page, so any number of
+// revocations is read in one pass. Ids are given at insert, not at commit:
+// an id missing between rows read (an insert not yet committed, or a row
+// deleted or never written) is a gap, read again at every sync for
+// kRevocationGapHorizonS seconds (gaps next to rows older than that are not
+// kept: no insert is in flight that long).
 //
 // Thread-safety: RevocationList is internally locked; PrivilegeChecker
 // belongs to one thread.
@@ -45,28 +72,52 @@ namespace zf {
 // The token a request carries, or "" when it carries none.
 std::string RequestToken(const Request& req);
 
+// How far apart two processes' clocks may be, and how long a revocation's
+// commit may trail its memcached marker check (see the header comment).
+constexpr int64_t kRevocationClockSlackMs = 1000;
+// How long an id missing between rows read is read again.
+constexpr int kRevocationGapHorizonS = 120;
+// Rows per page of a sync.
+constexpr int kRevocationSyncPage = 5000;
+
+// The current time in milliseconds since the epoch (the marker's clock).
+int64_t WallClockMs();
+
 class RevocationList {
  public:
   bool Contains(const std::string& digest, time_t now);
   void Add(const std::string& digest, time_t expires);
-  // Reads revocations newer than the last one seen; drops expired ones.
+  // Reads every revocation not read before (by id, paged until a short
+  // page, and the gaps still within their horizon); drops expired ones. On
+  // success the pass counts as complete from its start (synced_since_ms()).
   Status Sync(Db& db, time_t now);
+  // When the last complete sync began (ms since the epoch); 0 before the
+  // first one: until then no memcached miss is believed.
+  int64_t synced_since_ms() const;
   size_t size();
+  size_t gaps();
 
  private:
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, time_t> revoked_;  // digest -> token expiry
   int64_t last_id_ = 0;
+  std::unordered_map<int64_t, time_t> gaps_;  // id missing below last_id_ -> when first seen
+  int64_t synced_since_ms_ = 0;
 };
 
-// Records a revocation durably and announces it (memcached, this process).
-// Also deletes revocations whose tokens have expired anyway.
+// Records a revocation durably and announces it (memcached, this process),
+// as the header comment says; `sync_ms` is tokens.revocation_sync_ms (how
+// long to hold the answer when memcached can be told nothing). Also deletes
+// revocations whose tokens have expired anyway.
 Status RevokeToken(Db& db, Cache* cache, RevocationList* list, const std::string& cache_prefix,
-                   const std::string& token, int64_t userid, time_t expires, time_t now);
+                   const std::string& token, int64_t userid, time_t expires, time_t now, int sync_ms);
 
-// OK with *userid for a valid, unrevoked token; Unauthenticated otherwise.
-Status CheckToken(const TokenCodec& codec, RevocationList* list, Cache* cache, const std::string& cache_prefix,
-                  const std::string& token, time_t now, int64_t* userid);
+// OK with *userid for a valid, unrevoked token; Unauthenticated for a bad,
+// forged, expired or revoked one; Unavailable when revocation cannot be
+// decided (memcached cannot vouch and the database cannot be read). `db`
+// reads tb_revoked_token when memcached cannot vouch for a miss.
+Status CheckToken(const TokenCodec& codec, RevocationList* list, Cache* cache, Db* db,
+                  const std::string& cache_prefix, const std::string& token, time_t now, int64_t* userid);
 
 struct PrivilegeRow {
   std::string method;

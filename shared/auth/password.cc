@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 namespace zf {
@@ -13,31 +14,48 @@ namespace {
 PasswordSettings g_settings;
 
 // Bounds concurrent argon2 hashes (each takes memlimit bytes while it runs).
+// Waiters are served first come, first served: each takes a ticket and
+// goes when its ticket is the oldest and a slot is free. Past
+// `max_waiting` waiters a new one is turned away at once.
 class HashSlots {
  public:
-  void Acquire() {
+  bool Acquire() {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return in_use_ < g_settings.max_concurrent; });
+    if (next_ticket_ - serving_ >= static_cast<uint64_t>(g_settings.max_waiting) &&
+        !(next_ticket_ == serving_ && in_use_ < g_settings.max_concurrent)) {
+      return false;
+    }
+    const uint64_t ticket = next_ticket_++;
+    cv_.wait(lock, [&] { return ticket == serving_ && in_use_ < g_settings.max_concurrent; });
+    ++serving_;
     ++in_use_;
+    // The next ticket may be able to go too (another slot is free).
+    if (next_ticket_ != serving_) cv_.notify_all();
+    return true;
   }
   void Release() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       --in_use_;
     }
-    cv_.notify_one();
+    cv_.notify_all();  // only the oldest ticket's wait succeeds
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   int in_use_ = 0;
+  uint64_t next_ticket_ = 0;  // the ticket the next waiter takes
+  uint64_t serving_ = 0;      // the oldest ticket still waiting
 };
 HashSlots g_slots;
 
 struct SlotGuard {
-  SlotGuard() { g_slots.Acquire(); }
-  ~SlotGuard() { g_slots.Release(); }
+  SlotGuard() : held(g_slots.Acquire()) {}
+  ~SlotGuard() {
+    if (held) g_slots.Release();
+  }
+  const bool held;
 };
 
 bool Md5Hex(std::string_view password, std::string* hex) {
@@ -58,7 +76,7 @@ bool Md5Hex(std::string_view password, std::string* hex) {
 Status InitPasswords(const PasswordSettings& settings) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   if (settings.memlimit < crypto_pwhash_MEMLIMIT_MIN || settings.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
-      settings.max_concurrent < 1) {
+      settings.max_concurrent < 1 || settings.max_waiting < 0) {
     return Status::InvalidArgument("password hashing limits below libsodium's minimum");
   }
   g_settings = settings;
@@ -67,14 +85,16 @@ Status InitPasswords(const PasswordSettings& settings) {
 
 Status InitPasswords(const Config& config) {
   PasswordSettings s;
-  long ops = 0, kib = 0, concurrent = 0;
+  long ops = 0, kib = 0, concurrent = 0, waiting = 0;
   Status st = config.GetInt("passwords.argon2_ops", &ops);
   if (st.ok()) st = config.GetInt("passwords.argon2_memory_kib", &kib);
   if (st.ok()) st = config.GetInt("passwords.max_concurrent_hashes", &concurrent);
+  if (st.ok()) st = config.GetInt("passwords.max_waiting_hashes", &waiting);
   if (!st.ok()) return st;
   s.opslimit = static_cast<unsigned long long>(ops);
   s.memlimit = static_cast<size_t>(kib) * 1024;
   s.max_concurrent = static_cast<int>(concurrent);
+  s.max_waiting = static_cast<int>(waiting);
   return InitPasswords(s);
 }
 
@@ -89,6 +109,7 @@ bool IsLegacyMd5(const std::string& stored) {
 Status HashPassword(std::string_view password, std::string* out) {
   char hashed[crypto_pwhash_STRBYTES];
   SlotGuard slot;
+  if (!slot.held) return Status::Busy(Msg::kPasswordsBusy, kPasswordBusyRetryS);
   if (crypto_pwhash_str(hashed, password.data(), password.size(), g_settings.opslimit, g_settings.memlimit) != 0) {
     return Status::Unavailable("out of memory while hashing a password");
   }
@@ -108,6 +129,7 @@ PasswordMatch VerifyPassword(std::string_view password, const std::string& store
   int rc;
   {
     SlotGuard slot;
+    if (!slot.held) return PasswordMatch::kBusy;
     rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size());
   }
   if (rc != 0) return PasswordMatch::kNo;
@@ -116,17 +138,21 @@ PasswordMatch VerifyPassword(std::string_view password, const std::string& store
              : PasswordMatch::kYesRehash;
 }
 
-void SpendPasswordTime(std::string_view password) {
+bool SpendPasswordTime(std::string_view password) {
   // A hash of a random password, made at the first failed login that needs
-  // it (not at start-up: a handler answers within milliseconds of starting).
+  // it (not at start-up: a handler answers within milliseconds of starting),
+  // outside the slots: once per process, and it must not fail for a queue.
   static const std::string decoy = [] {
     unsigned char random[32];
     randombytes_buf(random, sizeof random);
-    std::string hashed;
-    HashPassword(std::string_view(reinterpret_cast<const char*>(random), sizeof random), &hashed);
-    return hashed;
+    char hashed[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hashed, reinterpret_cast<const char*>(random), sizeof random, g_settings.opslimit,
+                          g_settings.memlimit) != 0) {
+      return std::string();
+    }
+    return std::string(hashed);
   }();
-  if (!decoy.empty()) VerifyPassword(password, decoy);
+  return decoy.empty() || VerifyPassword(password, decoy) != PasswordMatch::kBusy;
 }
 
 }  // namespace zf

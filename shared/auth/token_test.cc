@@ -89,6 +89,31 @@ BOOST_AUTO_TEST_CASE(revocation_list_forgets_expired_tokens) {
   BOOST_TEST(!list.Contains("d2", 1));
 }
 
+BOOST_AUTO_TEST_CASE(no_memcached_miss_is_believed_before_the_first_sync) {
+  TokenCodec c = Codec();
+  std::string token;
+  BOOST_REQUIRE(c.Issue(7, time(nullptr), &token, nullptr).ok());
+  RevocationList list;
+  InMemoryCache cache;
+  int64_t userid = 0;
+  // Never synced and no table to ask: neither accepted nor refused.
+  BOOST_TEST(CheckToken(c, &list, &cache, nullptr, "zf:", token, time(nullptr), &userid).IsUnavailable());
+  // ... and the marker is now in memcached, from this moment.
+  std::string since;
+  BOOST_TEST(cache.Get("zf:revoked-since", &since).ok());
+  // memcached down: the same.
+  cache.SetDown(true);
+  BOOST_TEST(CheckToken(c, &list, &cache, nullptr, "zf:", token, time(nullptr), &userid).IsUnavailable());
+  cache.SetDown(false);
+  // Revoked in memcached (by another process): refused, and remembered.
+  BOOST_REQUIRE(cache.Set("zf:revoked:" + TokenDigest(token), "1", 600).ok());
+  BOOST_TEST(CheckToken(c, &list, &cache, nullptr, "zf:", token, time(nullptr), &userid).code() ==
+             Status::Code::kUnauthenticated);
+  cache.SetDown(true);
+  BOOST_TEST(CheckToken(c, &list, &cache, nullptr, "zf:", token, time(nullptr), &userid).code() ==
+             Status::Code::kUnauthenticated);
+}
+
 BOOST_AUTO_TEST_CASE(privileges_match_method_and_url_prefix) {
   std::vector<PrivilegeRow> p = {{"GET", "/api/users/"}, {"PUT", "/api/agents/"}};
   BOOST_TEST(PrivilegesAllow(p, "GET", "/api/users/"));

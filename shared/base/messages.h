@@ -33,6 +33,7 @@ enum class Msg {
   kTokenInvalid,        // 无效的令牌或令牌已过期
   kPermissionDenied,    // 您没有执行该操作的权限。
   kThrottled,           // 请求超过了限速。 Expected available in {} seconds.
+  kPasswordsBusy,       // too many sign-ins waiting: 503 with Retry-After
   // Field validation, as DRF's serializers word it
   kFieldRequired,       // 该字段是必填项。
   kFieldNull,           // 该字段不能为 null。
@@ -65,6 +66,7 @@ enum class Msg {
   kLoginDone,           // 用户登录成功                         (code 200001)
   kLoginWrong,          // 用户名或密码错误                     (code 200002)
   kLoginMalformed,      // 请输入有效的登录信息                 (code 200003)
+  kCaptchaWrong,        // 请输入正确的验证码                   (code 200004)
   kSmsSent,             // 短信验证码发送成功                   (code 100001)
   kSmsTooSoon,          // 请不要在120秒以内重复发送手机验证码  (code 100002)
   kSmsBadPhone,         // 请提供有效的手机号                   (code 100003)

@@ -137,6 +137,16 @@ const SettingSpec kSettings[] = {
     Int("passwords.argon2_ops", "2", 1, 10, nullptr, "argon2id passes"),
     Int("passwords.argon2_memory_kib", "19456", 8, 1L << 20, "KiB", "argon2id memory per hash"),
     Int("passwords.max_concurrent_hashes", "2", 1, 64, nullptr, "hashes at once per process (bounds memory)"),
+    Int("passwords.max_waiting_hashes", "8", 0, 1024, nullptr,
+        "logins waiting for a hash per process, first come first served; one more answers 503 with Retry-After at once"),
+
+    // Failed logins and the captcha (handlers/accounts/login_guard.h).
+    Int("login.captcha_after_failures", "5", 1, 1000000, nullptr,
+        "failed logins for one name or one client address within `login.failure_window_s` after which "
+        "`POST /api/tokens/` also needs `captcha` and `captcha_id`"),
+    Duration("login.failure_window_s", "900", 10, 86400, "s",
+        "failed logins are counted in memcached this long from a name's or an address's first one"),
+    Duration("login.captcha_ttl_s", "300", 10, 3600, "s", "how long a captcha from `GET /captcha/` can be answered (once)"),
 
     // SMS codes and their sending.
     Duration("sms.code_ttl_s", "1800", 60, 86400, "s", "how long an SMS code is valid"),

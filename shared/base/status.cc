@@ -16,6 +16,12 @@ Status Status::Throttled(int retry_after_seconds) {
   return Status(Code::kThrottled, "throttled").Tell(Msg::kThrottled, std::to_string(retry_after_seconds));
 }
 
+Status Status::Busy(Msg msg, int retry_after_seconds) {
+  Status s = Status(Code::kUnavailable, "busy").Tell(msg);
+  s.retry_after_s_ = retry_after_seconds;
+  return s;
+}
+
 Status Status::BadRequest(Msg msg, std::string arg) {
   return Status(Code::kInvalidArgument, "bad request").Tell(msg, std::move(arg));
 }

@@ -75,6 +75,9 @@ class Status {
   static Status MethodNotAllowed(std::string method);
   static Status UriTooLong() { return Status(Code::kUriTooLong, "query string too long"); }
   static Status Throttled(int retry_after_seconds);
+  // 503 telling the client `msg`, with Retry-After: a bounded queue is full
+  // (password hashes), so the request is turned away at once.
+  static Status Busy(Msg msg, int retry_after_seconds);
   // 400 with a detail from the catalogue (a body that cannot be parsed).
   static Status BadRequest(Msg msg, std::string arg = {});
   // 400 with field errors (must not be empty).
@@ -95,6 +98,8 @@ class Status {
   const std::optional<ClientMessage>& client_message() const { return client_; }
   const FieldErrors* field_errors() const { return fields_.get(); }
   int app_code() const { return app_code_; }
+  // Seconds for a Retry-After header; 0: none.
+  int retry_after_seconds() const { return retry_after_s_; }
 
   // "OK" or "<CodeName>: <message>", for logs.
   std::string ToString() const;
@@ -107,6 +112,7 @@ class Status {
   std::optional<ClientMessage> client_;
   std::shared_ptr<const FieldErrors> fields_;  // shared: a Status is copied freely
   int app_code_ = 0;
+  int retry_after_s_ = 0;
 };
 
 // For test diagnostics and logs.

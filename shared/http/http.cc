@@ -223,6 +223,7 @@ Response ErrorResponse(const Status& s) {
   }
   Response r = DetailBody(HttpStatusFor(s), text);
   if (s.code() == Status::Code::kThrottled && told) r.SetHeader("Retry-After", told->arg);
+  if (s.retry_after_seconds() > 0) r.SetHeader("Retry-After", std::to_string(s.retry_after_seconds()));
   return r;
 }
 
