@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -17,6 +18,8 @@
 namespace zf {
 
 namespace {
+
+constexpr int64_t kTemporaryMinAge = 600;  // s
 
 // <32 lower-case hex digits><.jpg|.png|.gif|.webp>: the names uploads get.
 bool IsUploadName(const std::string& name) {
@@ -110,8 +113,15 @@ Status SweepMedia(Db& db, const SweepSettings& settings, std::time_t now, SweepR
     if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
     return st.st_mtime + settings.grace_s <= now;
   };
+  // A temporary file is being written for as long as an upload takes: never
+  // touched younger than kTemporaryMinAge, whatever the grace (0 in tests).
+  auto old_temporary = [&](const std::string& name) {
+    struct stat st;
+    if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
+    return st.st_mtime + std::max<int64_t>(settings.grace_s, kTemporaryMinAge) <= now;
+  };
   for (const std::string& name : temps) {
-    if (!old_enough(name)) continue;
+    if (!old_temporary(name)) continue;
     if (unlinkat(dir_fd, name.c_str(), 0) == 0) {
       ++report->temps_removed;
       removed(dir_path + "/" + name + " (an interrupted write)");

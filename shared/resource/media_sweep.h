@@ -9,7 +9,8 @@
 //     bare name or as /media/images/<name>), last written more than
 //     `grace_s` ago;
 //   - temporary files of interrupted writes (<name>.tmp.<pid>.<thread>)
-//     older than `grace_s`.
+//     older than `grace_s` and at least 10 minutes old (a write in progress
+//     is never cut off, whatever the grace).
 // Nothing else: other names, folders and symbolic links are left alone and
 // never followed; every call works on names inside the images folder itself
 // (openat/unlinkat on its descriptor), so nothing outside it is touched.
