@@ -238,7 +238,10 @@ int Serve(int argc, char** argv) {
   zf::JobRunner runner(&db, setup.sms.get(), setup.jobs);
   zf::LogInfo("worker " + runner.worker_id() + " started (" + setup.config.source() + "): sms sender " +
               setup.sms->name() + ", lease " + std::to_string(setup.jobs.lease_s) + "s, poll " +
-              std::to_string(setup.jobs.poll_ms) + "ms, kinds " + KindList());
+              std::to_string(setup.jobs.poll_ms) + "ms, kinds " + KindList() +
+              (setup.sweep_interval_s > 0 ? ", media sweep every " + std::to_string(setup.sweep_interval_s) +
+                                                "s (grace " + std::to_string(setup.sweep.grace_s) + "s)"
+                                          : ", no media sweep"));
 
   auto next_schedule_check = std::chrono::steady_clock::now();
   auto next_sweep = std::chrono::steady_clock::now();
