@@ -192,6 +192,7 @@ stored_without() {
 { gif; printf '<script>alert(document.cookie)</script>'; } > "$T/gif-js.gif"
 upload_as a.gif "$T/gif-js.gif"
 check "a GIF with JavaScript appended is stored without it" stored_without "$URL" "<script>"
+# shellcheck disable=SC2016  # PHP, not shell
 { jpeg; printf '<?php system($_GET["c"]); ?>'; } > "$T/jpeg-php.jpg"
 upload_as a.jpg "$T/jpeg-php.jpg"
 check "a JPEG with PHP appended is stored without it" stored_without "$URL" "<?php"
@@ -213,6 +214,7 @@ printf 'Exif\000\000II*\000\010\000\000\000\001\000\045\210\004\000\001\000\000\
 exif_length=$(($(wc -c < "$T/exif-body") + 2))
 {
   jpeg | head -c 2
+  # shellcheck disable=SC2059  # the length's two bytes, as octal escapes
   printf "\\377\\341\\$(printf '%03o' $((exif_length >> 8)))\\$(printf '%03o' $((exif_length & 255)))"
   cat "$T/exif-body"
   jpeg | tail -c +3

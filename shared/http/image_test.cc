@@ -225,6 +225,17 @@ BOOST_AUTO_TEST_CASE(a_huge_declared_size_is_refused_before_decoding) {
     std::string clean;
     BOOST_TEST((CleanImage(in, kLimit, &got, &clean) == CleanResult::kTooManyPixels));
   }
+  // A GIF whose screen is 4×4 but whose frame declares 65535×65535: libgd
+  // refuses a frame outside the screen before allocating it.
+  std::string frame("GIF89a\x04\x00\x04\x00\x80\x00\x00\xFF\x00\x00\x00\x00\x00"
+                    ",\x00\x00\x00\x00\xFF\xFF\xFF\xFF\x00\x02\x02\x44\x01\x00;",
+                    35);
+  frame.resize(64, '\0');
+  {
+    ImageType got = ImageType::kNone;
+    std::string clean;
+    BOOST_TEST((CleanImage(frame, kLimit, &got, &clean) == CleanResult::kNotAnImage));
+  }
   // The limit is width × height, inclusive.
   std::string exact = Picture(ImageType::kPng, 100, 100);
   ImageType got = ImageType::kNone;
