@@ -43,8 +43,9 @@ FROM debian:bookworm-slim
 # Runtime halves of the build stage's -dev packages (Debian 12 names;
 # libmariadb3, libhashkit2, libsasl2-2, libjansson4 and libb64-0d come in as
 # their dependencies). ca-certificates: libcurl4 only recommends it, and the
-# worker's https:// SMS gateway (and an ldaps:// directory) need it. libgd3
-# and a CJK font: zufang-demo-photos draws the demo listings' photos.
+# worker's https:// SMS gateway (and an ldaps:// directory) need it. libgd3:
+# the listings group decodes and re-encodes uploaded photos with it; with a
+# CJK font, zufang-demo-photos draws the demo listings' photos.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libfcgi0ldbl libjsoncpp25 libmysqlcppconn7v5 libmemcached11 libldap-2.5-0 libsodium23 \

@@ -8,7 +8,8 @@ PACKAGES=(
   cmake g++ make pkg-config
   libfcgi-dev libjsoncpp-dev libmysqlcppconn-dev libmemcached-dev libldap2-dev
   libboost-test-dev libsodium-dev libjwt-dev libssl-dev libcurl4-openssl-dev
-  # the demo listings' photos (zufang-demo-photos): libgd, and a font with
+  # libgd: uploaded photos are decoded and written again with it, and the
+  # demo listings' photos (zufang-demo-photos) drawn, with a font holding
   # the Chinese characters it writes on them
   libgd-dev fonts-wqy-microhei
   # the private stack

@@ -12,9 +12,15 @@
 //       jobs per status, and the schedules.
 //   zufang-worker kinds
 //       the job kinds and their payloads.
+//   zufang-worker sweep-media [--grace SECONDS]
+//       one media sweep now (resource/media_sweep.h): unattached photo rows
+//       past media.unattached_ttl_s, then files under media.root/images no
+//       row names, older than SECONDS (media.sweep_grace_s); prints each
+//       thing removed and a summary. `serve` sweeps every
+//       media.sweep_interval_s as well.
 //
 // Settings as the handlers read them ($ZUFANG_ENV, mysql.*, app.time_zone,
-// jobs.*, sms.*). Exit status: 0 done; 1 the job failed; 64 usage or bad
+// jobs.*, sms.*, media.*). Exit status: 0 done; 1 the job failed; 64 usage or bad
 // input; 69 the database cannot be reached; 78 a bad setting (named).
 #include <fcntl.h>
 #include <signal.h>
@@ -26,7 +32,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,6 +49,7 @@
 #include "base/json_writer.h"
 #include "base/log.h"
 #include "jobs/sms.h"
+#include "resource/media_sweep.h"
 
 namespace {
 
@@ -57,6 +66,7 @@ const char kUsage[] =
     "       zufang-worker enqueue KIND JSON [--delay SECONDS]\n"
     "       zufang-worker status\n"
     "       zufang-worker kinds\n"
+    "       zufang-worker sweep-media [--grace SECONDS]\n"
     "  settings from $ZUFANG_CONF_DIR/$ZUFANG_ENV.conf (ZUFANG_ENV defaults to local)\n";
 
 int Usage(const std::string& why) { return zf::UsageError("zufang-worker", kUsage, why); }
@@ -74,6 +84,8 @@ struct Setup {
   zf::DbSettings db;
   zf::JobSettings jobs;
   std::unique_ptr<zf::SmsSender> sms;
+  zf::SweepSettings sweep;
+  long sweep_interval_s = 0;  // 0: serve never sweeps
 };
 
 // 0, or the exit status with *error saying why.
@@ -82,6 +94,9 @@ int LoadSetup(Setup* setup, std::string* error) {
   if (s.ok()) s = zf::LoadDbSettings(setup->config, &setup->db);
   if (s.ok()) s = zf::LoadJobSettings(setup->config, &setup->jobs);
   if (s.ok()) s = zf::MakeSmsSender(setup->config, &setup->sms);
+  if (s.ok()) s = setup->config.GetInt("media.sweep_interval_s", &setup->sweep_interval_s);
+  // Without a media folder (a worker for jobs only) there is nothing to sweep.
+  if (s.ok() && setup->sweep_interval_s > 0) s = zf::LoadSweepSettings(setup->config, &setup->sweep);
   if (!s.ok()) {
     *error = "configuration error: " + s.message();
     return kExitConfig;
@@ -160,6 +175,20 @@ void LogOutcome(const zf::ClaimedJob& job, const zf::JobOutcome& outcome, long m
   }
 }
 
+// One media sweep, each removal and the outcome in the log.
+void SweepAndLog(zf::Db& db, const zf::SweepSettings& settings) {
+  zf::SweepReport report;
+  zf::Status s = zf::SweepMedia(db, settings, std::time(nullptr), &report,
+                                [](const std::string& what) { zf::LogInfo("media sweep: removed " + what); });
+  if (s.ok()) {
+    if (report.rows_dropped + report.files_removed + report.temps_removed > 0) {
+      zf::LogInfo("media sweep: " + report.Summary());
+    }
+  } else {
+    zf::LogError("-", "media sweep: " + s.ToString() + " (so far: " + report.Summary() + ")");
+  }
+}
+
 int Serve(int argc, char** argv) {
   int log_fd = -1;
   for (int i = 2; i < argc; ++i) {
@@ -209,12 +238,22 @@ int Serve(int argc, char** argv) {
   zf::JobRunner runner(&db, setup.sms.get(), setup.jobs);
   zf::LogInfo("worker " + runner.worker_id() + " started (" + setup.config.source() + "): sms sender " +
               setup.sms->name() + ", lease " + std::to_string(setup.jobs.lease_s) + "s, poll " +
-              std::to_string(setup.jobs.poll_ms) + "ms, kinds " + KindList());
+              std::to_string(setup.jobs.poll_ms) + "ms, kinds " + KindList() +
+              (setup.sweep_interval_s > 0 ? ", media sweep every " + std::to_string(setup.sweep_interval_s) +
+                                                "s (grace " + std::to_string(setup.sweep.grace_s) + "s)"
+                                          : ", no media sweep"));
 
   auto next_schedule_check = std::chrono::steady_clock::now();
+  auto next_sweep = std::chrono::steady_clock::now();
   int failures = 0;  // consecutive database errors
   while (!g_stop) {
     zf::Status s;
+    if (setup.sweep_interval_s > 0 && std::chrono::steady_clock::now() >= next_sweep) {
+      // A failed sweep is logged and tried again at the next interval; the
+      // jobs go on (their own database errors are handled below).
+      SweepAndLog(db, setup.sweep);
+      next_sweep = std::chrono::steady_clock::now() + std::chrono::seconds(setup.sweep_interval_s);
+    }
     if (std::chrono::steady_clock::now() >= next_schedule_check) {
       std::vector<std::string> queued;
       s = zf::EnqueueDueSchedules(db, std::time(nullptr), setup.jobs.utc_offset_s, zf::Schedules(), &queued);
@@ -362,6 +401,37 @@ int PrintStatus() {
   return 0;
 }
 
+int SweepMediaNow(int argc, char** argv) {
+  long grace = -1;
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--grace") == 0 && i + 1 < argc) {
+      char* end = nullptr;
+      grace = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || grace < 0 || grace > 31536000) return Usage("--grace: seconds from 0 to 31536000");
+    } else {
+      return Usage(std::string("sweep-media: unexpected argument ") + argv[i]);
+    }
+  }
+  Setup setup;
+  int code = 0;
+  if (!LoadSetupOrSay(&setup, &code)) return code;
+  zf::SweepSettings settings;
+  zf::Status s = zf::LoadSweepSettings(setup.config, &settings);
+  if (!s.ok()) {
+    fprintf(stderr, "zufang-worker: configuration error: %s\n", s.message().c_str());
+    return kExitConfig;
+  }
+  if (grace >= 0) settings.grace_s = grace;
+  zf::DbConnections conns(setup.db);
+  zf::Db db(&conns);
+  zf::SweepReport report;
+  s = zf::SweepMedia(db, settings, std::time(nullptr), &report,
+                     [](const std::string& what) { printf("removed %s\n", what.c_str()); });
+  printf("media sweep: %s\n", report.Summary().c_str());
+  if (!s.ok()) return Fail("sweep-media", s);
+  return 0;
+}
+
 int PrintKinds() {
   for (const zf::JobKind& k : zf::JobKinds()) {
     printf("%-16s %s%s\n", k.name, k.payload_help, k.takes_date_range ? "  (run: --from/--to)" : "");
@@ -380,6 +450,7 @@ int main(int argc, char** argv) {
   if (command == "enqueue") return Enqueue(argc, argv);
   if (command == "status" && argc == 2) return PrintStatus();
   if (command == "kinds" && argc == 2) return PrintKinds();
+  if (command == "sweep-media") return SweepMediaNow(argc, argv);
   if (command == "--help" || command == "-h" || command == "help") {
     fputs(kUsage, stdout);
     return 0;

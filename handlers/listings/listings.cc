@@ -417,6 +417,8 @@ Status CheckTags(Db& tx, const WriteExtras& extras, FieldErrors* errors) {
   return Status::Ok();
 }
 
+Status AttachMainPhoto(Db& tx, const Request& req, int64_t id);
+
 Status ReplaceTags(Db& tx, int64_t id, const WriteExtras& extras) {
   if (!extras.ids) return Status::Ok();
   Status s = tx.Execute("DELETE FROM tb_house_tag WHERE houseid = ?", {Param(static_cast<long long>(id))});
@@ -425,6 +427,13 @@ Status ReplaceTags(Db& tx, int64_t id, const WriteExtras& extras) {
     s = tx.Execute("INSERT IGNORE INTO tb_house_tag (houseid, tagid) VALUES (?, ?)",
                    {Param(static_cast<long long>(id)), Param(static_cast<long long>(tag))});
   }
+  return s;
+}
+
+// After a listing's row is written: its tags, and the photos it now names.
+Status SaveDependents(Db& tx, const Request& req, int64_t id, const WriteExtras& extras) {
+  Status s = ReplaceTags(tx, id, extras);
+  if (s.ok()) s = AttachMainPhoto(tx, req, id);
   return s;
 }
 
@@ -472,7 +481,7 @@ const Resource kListings = {
               .written = WrittenDetail,
               .read_extras = ReadTags,
               .check_extras = CheckTags,
-              .after_save = ReplaceTags,
+              .after_save = SaveDependents,
               .before_delete = DeleteDependents},
 };
 
@@ -486,22 +495,67 @@ std::string PhotoJson(int64_t id, const std::string& path) {
   return w.Take();
 }
 
-// Inserts the photo row of `upload` (for listing `house`, or none) with its
-// audit record; on failure the file this request added goes.
+// Stores the photo row of `upload` with its audit record, and makes sure the
+// file is in place before the row commits (MediaStore::EnsureStored; the
+// protocol with the sweeper is in resource/media_sweep.h). For a listing
+// (`house` not 0), a photo of the same file that this user uploaded on its
+// own (POST /api/photos/) and not yet attached is attached instead of a new
+// row. A failure leaves any file it wrote to the sweeper: another request's
+// row may name the same file.
 Status SavePhoto(Context& ctx, const Request& req, const Upload& upload, int64_t house, int64_t* id) {
   Db db(ctx.services->db());
   uint64_t new_id = 0;
   Status s = db.Transaction([&](Db& tx) {
-    Status st = tx.Execute("INSERT INTO tb_house_photo (houseid, path, ismain) VALUES (?, ?, 0)",
-                           {house == 0 ? Param::Null() : Param(static_cast<long long>(house)), Param(upload.url)},
-                           nullptr, &new_id);
+    new_id = 0;
+    Status st;
+    if (house != 0) {
+      Rows rows;
+      st = tx.Query(
+          "SELECT photoid FROM tb_house_photo WHERE houseid IS NULL AND uploader = ? AND path = ? "
+          "ORDER BY photoid LIMIT 1 FOR UPDATE",
+          {Param(static_cast<long long>(req.userid)), Param(upload.url)}, &rows);
+      if (!st.ok()) return st;
+      if (!rows.empty()) {
+        new_id = static_cast<uint64_t>(rows[0].Int(0));
+        st = tx.Execute("UPDATE tb_house_photo SET houseid = ? WHERE photoid = ?",
+                        {Param(static_cast<long long>(house)), Param(static_cast<long long>(new_id))});
+        if (!st.ok()) return st;
+        std::string row = PhotoJson(static_cast<int64_t>(new_id), upload.url);
+        st = WriteAudit(tx, req, "tb_house_photo", std::to_string(new_id), row, row);
+        if (!st.ok()) return st;
+        return ctx.media->EnsureStored(upload);
+      }
+    }
+    st = tx.Execute("INSERT INTO tb_house_photo (houseid, path, ismain, uploader) VALUES (?, ?, 0, ?)",
+                    {house == 0 ? Param::Null() : Param(static_cast<long long>(house)), Param(upload.url),
+                     Param(static_cast<long long>(req.userid))},
+                    nullptr, &new_id);
     if (!st.ok()) return st;
-    return WriteAudit(tx, req, "tb_house_photo", std::to_string(new_id), std::nullopt,
-                      PhotoJson(static_cast<int64_t>(new_id), upload.url));
+    st = WriteAudit(tx, req, "tb_house_photo", std::to_string(new_id), std::nullopt,
+                    PhotoJson(static_cast<int64_t>(new_id), upload.url));
+    if (!st.ok()) return st;
+    // After the INSERT: a sweep that removed the file had to finish first.
+    return ctx.media->EnsureStored(upload);
   });
-  if (!s.ok()) DiscardUpload(ctx.media_root, upload);
   *id = static_cast<int64_t>(new_id);
   return s;
+}
+
+// After a listing is created or updated: its publisher's photos of the
+// mainphoto's file, uploaded on their own and not yet attached, become the
+// listing's (so they are neither lost to the unattached TTL nor left
+// without a listing to delete them with). The mainphoto may be the bare
+// file name or the /media/images/ URL, as clients send either.
+Status AttachMainPhoto(Db& tx, const Request& req, int64_t id) {
+  Rows rows;
+  Status s = tx.Query("SELECT mainphoto FROM tb_house_info WHERE houseid = ?", {Param(static_cast<long long>(id))},
+                      &rows);
+  if (!s.ok() || rows.empty()) return s;
+  std::string file = MediaFileName(rows[0].Str(0));
+  if (file.empty() || req.userid == 0) return Status::Ok();
+  return tx.Execute("UPDATE tb_house_photo SET houseid = ? WHERE houseid IS NULL AND uploader = ? AND path = ?",
+                    {Param(static_cast<long long>(id)), Param(static_cast<long long>(req.userid)),
+                     Param(kMediaImagesUrl + file)});
 }
 
 // POST /api/photos/: as the old site, failures of the file itself answer 200
@@ -515,7 +569,7 @@ Response UploadPhoto(Context& ctx, const Request& req, const PathParams&) {
   Upload upload;
   Status missing = Status::Refused(300002, Msg::kUploadMissing, std::to_string(kMaxPhotoBytes));
   int64_t id = 0;
-  s = StoreUpload(req, "mainphoto", ctx.media_root, missing, &upload);
+  s = ctx.media->StoreUpload(req, "mainphoto", missing, &upload);
   if (s.ok()) s = SavePhoto(ctx, req, upload, 0, &id);
   if (!s.ok()) return LoggedError(s, req);
   JsonWriter w;
@@ -533,7 +587,7 @@ Response AddHousePhoto(Context& ctx, const Request& req, const PathParams& param
   Upload upload;
   Status missing = Status::InvalidField("photo", Msg::kNoFileSubmitted, std::to_string(kMaxPhotoBytes));
   int64_t id = 0;
-  s = StoreUpload(req, "photo", ctx.media_root, missing, &upload);
+  s = ctx.media->StoreUpload(req, "photo", missing, &upload);
   if (s.ok()) s = SavePhoto(ctx, req, upload, house, &id);
   if (!s.ok()) return LoggedError(s, req);
   MarkWritten(ctx.services, req, "listings");
@@ -556,8 +610,9 @@ Response RemoveHousePhoto(Context& ctx, const Request& req, const PathParams& pa
     if (rows.empty()) return Status::NotFound("photo");
     st = tx.Execute("DELETE FROM tb_house_photo WHERE photoid = ?", {Param(static_cast<long long>(photo))});
     if (!st.ok()) return st;
-    // The file stays: other rows may share its content, and the audit row
-    // keeps the path, so a deleted photo can be restored by hand.
+    // The file stays: other rows may share its content. The sweeper removes
+    // it once no row names it, after media.sweep_grace_s (until then the
+    // audit row's path restores it by hand).
     return WriteAudit(tx, req, "tb_house_photo", std::to_string(photo), PhotoJson(photo, rows[0].Str(0)), std::nullopt);
   });
   if (!s.ok()) return LoggedError(s, req);
@@ -587,17 +642,28 @@ int64_t PlanMinWalk(const Config& config, Status* status) {
   return v;
 }
 
+// The process's photo store: one for all its threads, so that decodes share
+// one bound.
+MediaStore* ProcessMediaStore(const Config& config) {
+  static MediaStore store([&] {
+    MediaSettings settings;
+    LoadMediaSettings(config, &settings);  // checked at start-up (CheckSettings)
+    return settings;
+  }());
+  return &store;
+}
+
 // Checked once at start-up: the folder photos go to, the planner's setting.
 Status CheckSettings(const AppSettings& settings) {
   Status s;
   PlanMinWalk(*settings.config, &s);
   if (!s.ok()) return s;
-  std::string root;
-  s = settings.config->GetString("media.root", &root);
+  MediaSettings media;
+  s = LoadMediaSettings(*settings.config, &media);
   if (!s.ok()) return s;
   struct stat st;
-  if (stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return Status::InvalidArgument("settings " + settings.config->source() + ": key \"media.root\": " + root +
+  if (stat(media.root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument("settings " + settings.config->source() + ": key \"media.root\": " + media.root +
                                    " is not a folder");
   }
   return Status::Ok();
@@ -608,7 +674,7 @@ GroupDefinition Group() {
       "listings", Routes,
       [](ThreadServices* services) {
         const Config& config = *services->process()->settings().config;
-        return Context{services, config.GetString("media.root"), PlanMinWalk(config, nullptr)};
+        return Context{services, ProcessMediaStore(config), PlanMinWalk(config, nullptr)};
       },
       CheckSettings);
 }

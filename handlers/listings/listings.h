@@ -33,6 +33,7 @@
 #include "app/fcgi_server.h"
 #include "http/router.h"
 #include "app/services.h"
+#include "resource/media.h"
 
 namespace zf::listings {
 
@@ -41,7 +42,7 @@ constexpr int kDetailTtl = 300;
 
 struct Context {
   ThreadServices* services;
-  std::string media_root;  // files go to <media_root>/images/
+  MediaStore* media;       // the process's photo store (resource/media.h)
   int64_t plan_min_walk;   // listings.plan_min_walk (search_plan.h)
 };
 

@@ -51,6 +51,7 @@ const CatalogEntry kCatalog[] = {
     {"该对象仍被房源引用，不能删除。", "This object is still used by listings and cannot be deleted."},
     {"上传一个有效的图片。您所上传的文件不是图片或者是已损坏的图片。",
      "Upload a valid image. The file you uploaded was either not an image or a corrupted image."},
+    {"图片像素过多，最多{}像素。", "The image has too many pixels: at most {}."},
     {"没有提交任何文件。或者文件超过{}字节。", "No file was submitted, or the file is over {} bytes."},
     {"未指定上传文件或文件大小超过{}字节", "No file given, or the file is over {} bytes"},
     {"文件上传成功", "File uploaded"},

@@ -58,6 +58,7 @@ enum class Msg {
   kStillReferenced,     // 该对象仍被房源引用，不能删除。 (a delete a foreign key refuses)
   // Files
   kNotAnImage,          // 上传一个有效的图片。…
+  kTooManyPixels,       // 图片像素过多，最多{}像素。
   kNoFileSubmitted,     // 没有提交任何文件。或者文件超过{}字节。
   kUploadMissing,       // 未指定上传文件或文件大小超过{}字节   (code 300002)
   kUploadDone,          // 文件上传成功                         (code 300001)

@@ -157,7 +157,7 @@ Status RenderWritten(Db& tx, const Resource& r, int64_t id, std::string* out) {
 Status FinishSave(Db& tx, const Resource& r, const Request& req, int64_t id, const WriteExtras& extras,
                   const std::optional<std::string>& before, std::string* after) {
   if (r.hooks.after_save != nullptr) {
-    Status s = r.hooks.after_save(tx, id, extras);
+    Status s = r.hooks.after_save(tx, req, id, extras);
     if (!s.ok()) return s;
   }
   Status s = RenderWritten(tx, r, id, after);

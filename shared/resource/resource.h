@@ -170,7 +170,7 @@ struct ResourceHooks {
   // Foreign keys of the extras, checked with the descriptor's keys.
   Status (*check_extras)(Db& tx, const WriteExtras& extras, FieldErrors* errors) = nullptr;
   // After the row is inserted or updated, in the same transaction.
-  Status (*after_save)(Db& tx, int64_t id, const WriteExtras& extras) = nullptr;
+  Status (*after_save)(Db& tx, const Request& req, int64_t id, const WriteExtras& extras) = nullptr;
   // Before the row is deleted, in the same transaction (rows that go with it).
   Status (*before_delete)(Db& tx, const Request& req, int64_t id) = nullptr;
 };
