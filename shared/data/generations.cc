@@ -129,11 +129,11 @@ void StartGenerationRetries(const MemcachedSettings& settings) {
   }
   std::thread([settings] {
     MemcachedCache cache(settings);
-    Pending& p = pending();
+    Pending& waiting = pending();
     for (;;) {
       {
-        std::unique_lock<std::mutex> lock(p.mu);
-        p.wake.wait(lock, [&p] { return !p.keys.empty(); });
+        std::unique_lock<std::mutex> lock(waiting.mu);
+        waiting.wake.wait(lock, [&waiting] { return !waiting.keys.empty(); });
       }
       if (RetryPendingGenerations(&cache) > 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(kGenerationRetryIntervalMs));
