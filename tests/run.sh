@@ -32,7 +32,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 # Every group, in the order tests/integration.sh runs them.
-GROUPS_IN_ORDER=(districts accounts catalogue agents estates listings listing_search jobs errors prepared throttle)
+GROUPS_IN_ORDER=(districts accounts catalogue agents estates listings listing_search jobs errors edge hostile prepared throttle)
 
 if [ $# = 0 ]; then
   echo "usage: tests/run.sh GROUP... | all"

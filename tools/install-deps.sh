@@ -14,7 +14,7 @@ PACKAGES=(
   # the private stack
   mariadb-server mariadb-client memcached slapd ldap-utils nginx spawn-fcgi multiwatch
   # tests and benchmarks
-  curl wrk docker-compose procps openssl
+  curl wrk docker-compose procps openssl socat
 )
 
 missing=()
