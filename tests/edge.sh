@@ -14,7 +14,7 @@
 raw() {
   # socat, not bash's /dev/tcp: it still reads an answer that Nginx sent
   # just before resetting the connection (bytes it never read).
-  RAW="$(printf '%b' "$1" | timeout 5 socat -t 3 - "TCP:127.0.0.1:$HTTP_PORT" 2>/dev/null | tr -d '\r')"
+  RAW="$(printf '%b' "$1" | timeout 5 socat -t 2 - "TCP:127.0.0.1:$HTTP_PORT,shut-none" 2>/dev/null | tr -d '\r')"
 }
 raw_status() { sed -n '1s/^HTTP\/1\.[01] \([0-9]*\).*/\1/p' <<<"$RAW"; }
 raw_type() { sed -n '2,/^$/{s/^[Cc]ontent-[Tt]ype: *//p}' <<<"$RAW" | head -1; }
