@@ -309,6 +309,9 @@ RAW_CASES=(
   "GET /api/districts/ HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n"
   "GET /api/districts/ HTTP/1.1\r\n$HH\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"
   "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+  "POST /api/tags/ HTTP/1.1\r\n$HH\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n"
+  "GET /api/districts/ HTTP/9.9\r\n$HH\r\nConnection: close\r\n\r\n"
+  "GET /api/districts/ HTTP/2.0\r\n$HH\r\nConnection: close\r\n\r\n"
 )
 for bytes in "${RAW_CASES[@]}"; do
   reply="$(printf '%b' "$bytes" | timeout 5 socat -t 2 - "TCP:127.0.0.1:$HTTP_PORT,shut-none" 2>/dev/null | tr -d '\r\0' |
