@@ -42,6 +42,10 @@ serving_pids() {
 table_checksums > "$T/hostile-tables-before"
 media_listing > "$T/hostile-media-before"
 serving_pids > "$T/hostile-pids-before"
+# The group's own log marks; the caller's are put back at the end (its
+# closing checks read the logs since its own marks).
+declare -A CALLER_LOG_MARK=()
+for f in "${!LOG_MARK[@]}"; do CALLER_LOG_MARK[$f]="${LOG_MARK[$f]}"; done
 mark_logs
 
 # ---- the sender ------------------------------------------------------------
@@ -356,3 +360,5 @@ for f in "${MEANT_FILES[@]}"; do
 done
 crashes="$(for f in "$STATE_DIR"/log/*.log; do log_since "$(basename "$f")"; done | grep -ci 'handler threw\|terminate called\|exited on signal')"
 check "no handler threw and no process died in the logs ($crashes lines)" test "$crashes" = 0
+LOG_MARK=()
+for f in "${!CALLER_LOG_MARK[@]}"; do LOG_MARK[$f]="${CALLER_LOG_MARK[$f]}"; done
