@@ -14,7 +14,7 @@ PACKAGES=(
   libgd-dev fonts-wqy-microhei
   # the private stack
   mariadb-server mariadb-client memcached slapd ldap-utils nginx spawn-fcgi multiwatch
-  # tests and benchmarks (socat: the link to memcached the fault tests cut)
+  # tests and benchmarks (socat: raw requests to Nginx, and the link to memcached the fault tests cut)
   curl wrk docker-compose procps openssl socat
 )
 

@@ -10,6 +10,15 @@
 #   NGINX_WORKERS               nginx.workers (a number, or auto)
 #   NGINX_KEEPALIVE             nginx.keepalive (idle connections per group)
 #   NGINX_CLIENT_MAX_BODY_SIZE  nginx.client_max_body_size (e.g. 3m)
+#   NGINX_WORKER_CONNECTIONS    nginx.worker_connections
+#   NGINX_CLIENT_HEADER_TIMEOUT_S, NGINX_CLIENT_BODY_TIMEOUT_S,
+#   NGINX_SEND_TIMEOUT_S, NGINX_KEEPALIVE_TIMEOUT_S  nginx.*_timeout_s (seconds)
+#   NGINX_LIMIT_CONN_PER_ADDRESS, NGINX_LIMIT_REQ_PER_ADDRESS,
+#   NGINX_LIMIT_REQ_BURST       nginx.limit_* (per client address)
+#   NGINX_LIMIT_EXEMPT          nginx.limit_exempt (addresses or CIDRs the
+#                               limits leave alone; !ADDR: not exempt)
+#   NGINX_SERVER_NAMES          app.server_names (the site's names, as in
+#                               Host: name[:port]; the port is dropped here)
 #   ZUFANG_GROUPS               groups to route, space-separated; without the
 #                               settings tool: every nginx/groups/GROUP.conf
 # and from the environment only (defaults):
@@ -53,6 +62,19 @@ value() {
 workers="$(value NGINX_WORKERS nginx.workers)"
 keepalive="$(value NGINX_KEEPALIVE nginx.keepalive)"
 max_body="$(value NGINX_CLIENT_MAX_BODY_SIZE nginx.client_max_body_size)"
+worker_connections="$(value NGINX_WORKER_CONNECTIONS nginx.worker_connections)"
+header_timeout="$(value NGINX_CLIENT_HEADER_TIMEOUT_S nginx.client_header_timeout_s)"
+body_timeout="$(value NGINX_CLIENT_BODY_TIMEOUT_S nginx.client_body_timeout_s)"
+send_timeout="$(value NGINX_SEND_TIMEOUT_S nginx.send_timeout_s)"
+keepalive_timeout="$(value NGINX_KEEPALIVE_TIMEOUT_S nginx.keepalive_timeout_s)"
+limit_conn="$(value NGINX_LIMIT_CONN_PER_ADDRESS nginx.limit_conn_per_address)"
+limit_req="$(value NGINX_LIMIT_REQ_PER_ADDRESS nginx.limit_req_per_address)"
+limit_burst="$(value NGINX_LIMIT_REQ_BURST nginx.limit_req_burst)"
+# May be empty: nothing exempt.
+if [ -n "${NGINX_LIMIT_EXEMPT+set}" ]; then limit_exempt="$NGINX_LIMIT_EXEMPT"
+elif [ "$have_settings" = 1 ]; then limit_exempt="$(setting nginx.limit_exempt)"
+else die "NGINX_LIMIT_EXEMPT is not set and there is no $BUILD_DIR/tools/zufang-settings to read nginx.limit_exempt with"; fi
+server_names_setting="$(value NGINX_SERVER_NAMES app.server_names)"
 
 groups="${ZUFANG_GROUPS:-}"
 if [ -z "$groups" ]; then
@@ -74,6 +96,39 @@ fi
   || die "nginx keepalive (NGINX_KEEPALIVE, nginx.keepalive) must be a number from 1, got \"$keepalive\""
 [[ "$max_body" =~ ^[0-9]+[kKmMgG]?$ ]] \
   || die "client_max_body_size (NGINX_CLIENT_MAX_BODY_SIZE, nginx.client_max_body_size) must be a size such as 3m, got \"$max_body\""
+[[ "$worker_connections" =~ ^[1-9][0-9]*$ ]] \
+  || die "worker_connections (NGINX_WORKER_CONNECTIONS, nginx.worker_connections) must be a number from 1, got \"$worker_connections\""
+for t in header_timeout body_timeout send_timeout keepalive_timeout; do
+  [[ "${!t}" =~ ^[1-9][0-9]*$ ]] || die "nginx ${t} (nginx.*_timeout_s) must be a number of seconds from 1, got \"${!t}\""
+done
+for n in limit_conn limit_req limit_burst; do
+  [[ "${!n}" =~ ^[0-9]+$ ]] || die "nginx ${n} (nginx.limit_*) must be a number, got \"${!n}\""
+done
+[ "$limit_conn" -ge 1 ] && [ "$limit_req" -ge 1 ] || die "nginx.limit_conn_per_address and nginx.limit_req_per_address must be at least 1"
+# The exempt list as geo lines: ADDR 1; for each item, ADDR 0; for !ADDR
+# (the longest prefix wins, so 127.0.0.0/8 with !127.0.0.9 leaves .9 limited).
+geo_lines=""
+IFS=',' read -r -a exempt_items <<<"$limit_exempt"
+for item in "${exempt_items[@]}"; do
+  item="${item//[[:space:]]/}"
+  [ -n "$item" ] || continue
+  flag=1
+  if [[ "$item" == '!'* ]]; then flag=0; item="${item#!}"; fi
+  [[ "$item" =~ ^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$ ]] || die "nginx.limit_exempt: \"$item\" is not an address or CIDR"
+  geo_lines="$geo_lines $item $flag;"
+done
+# server_name takes names without the port; an IPv6 literal keeps its brackets.
+server_names=""
+IFS=',' read -r -a name_items <<<"$server_names_setting"
+for item in "${name_items[@]}"; do
+  item="${item//[[:space:]]/}"
+  [ -n "$item" ] || continue
+  [[ "$item" =~ ^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$ ]] \
+    || die "app.server_names: \"$item\" is not a host name, address or [IPv6 address], with an optional :port"
+  host="${BASH_REMATCH[1],,}"
+  [[ " $server_names " == *" $host "* ]] || server_names="${server_names:+$server_names }$host"
+done
+[ -n "$server_names" ] || die "app.server_names (NGINX_SERVER_NAMES) names no host"
 [[ "$NGINX_DAEMON" == on || "$NGINX_DAEMON" == off ]] || die "NGINX_DAEMON must be on or off, got \"$NGINX_DAEMON\""
 [[ "$HTTP_LISTEN" =~ ^[][A-Za-z0-9.:_-]+$ ]] || die "HTTP_LISTEN must be [address:]port, got \"$HTTP_LISTEN\""
 [[ -z "$USER_LINE" || "$USER_LINE" =~ ^user\ [A-Za-z0-9_.-]+(\ [A-Za-z0-9_.-]+)?\;$ ]] \
@@ -103,12 +158,18 @@ render() {
   sed -e "s|@STATE_DIR@|$(lit "$STATE_DIR")|g" -e "s|@ROOT@|$(lit "$ROOT")|g" \
       -e "s|@LISTEN@|$HTTP_LISTEN|g" -e "s|@WORKERS@|$workers|g" -e "s|@KEEPALIVE@|$keepalive|g" \
       -e "s|@DAEMON@|$NGINX_DAEMON|g" -e "s|@CLIENT_MAX_BODY_SIZE@|$max_body|g" \
-      -e "s|@USER_LINE@|$USER_LINE|g" -e "s|@ACCESS_LOG@|$(lit "$ACCESS_LOG")|g" "$@"
+      -e "s|@USER_LINE@|$USER_LINE|g" -e "s|@ACCESS_LOG@|$(lit "$ACCESS_LOG")|g" \
+      -e "s|@WORKER_CONNECTIONS@|$worker_connections|g" -e "s|@WORKER_RLIMIT_NOFILE@|$((worker_connections * 2 + 64))|g" \
+      -e "s|@CLIENT_HEADER_TIMEOUT@|${header_timeout}s|g" -e "s|@CLIENT_BODY_TIMEOUT@|${body_timeout}s|g" \
+      -e "s|@SEND_TIMEOUT@|${send_timeout}s|g" -e "s|@KEEPALIVE_TIMEOUT@|${keepalive_timeout}s|g" \
+      -e "s|@LIMIT_CONN@|$limit_conn|g" -e "s|@LIMIT_REQ_RATE@|$limit_req|g" -e "s|@LIMIT_REQ_BURST@|$limit_burst|g" \
+      -e "s|@LIMIT_EXEMPT@|$geo_lines|g" -e "s|@SERVER_NAMES@|$server_names|g" "$@"
 }
 
 mkdir -p "$OUT/groups" "$OUT/tmp" "$STATE_DIR/log" "$STATE_DIR/run" "$STATE_DIR/media"
 rm -f "$OUT"/groups/*
 render "$ROOT/nginx/nginx.conf.in" > "$OUT/nginx.conf"
+render "$ROOT/nginx/errors.locations" > "$OUT/errors.locations"
 for group in $groups; do
   # shellcheck disable=SC2059 # the format is the point
   upstream="$(printf "$UPSTREAM_FORMAT" "$group")"
@@ -118,5 +179,5 @@ done
 
 # A placeholder added to nginx/ must be filled here; Nginx would otherwise
 # fail on it less clearly.
-left="$(cat "$OUT/nginx.conf" "$OUT"/groups/* | grep -v '^[[:space:]]*#' | grep -oE '@[A-Za-z0-9_]+@' | sort -u | tr '\n' ' ')" || true
+left="$(cat "$OUT/nginx.conf" "$OUT/errors.locations" "$OUT"/groups/* | grep -v '^[[:space:]]*#' | grep -oE '@[A-Za-z0-9_]+@' | sort -u | tr '\n' ' ')" || true
 [ -z "$left" ] || die "placeholders in nginx/ that tools/render-nginx.sh does not fill: $left"

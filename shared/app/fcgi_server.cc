@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -149,6 +150,28 @@ void* SignalThread(void* arg) {
   _exit(0);
 }
 
+// name[:port], IPv4[:port] or [IPv6][:port], as a Host header writes them.
+bool IsServerName(const std::string& name) {
+  size_t i = 0;
+  if (!name.empty() && name[0] == '[') {
+    size_t close = name.find(']');
+    if (close == std::string::npos || close < 3) return false;
+    for (size_t k = 1; k < close; ++k) {
+      if (!std::isxdigit(static_cast<unsigned char>(name[k])) && name[k] != ':' && name[k] != '.') return false;
+    }
+    i = close + 1;
+  } else {
+    while (i < name.size() && (std::isalnum(static_cast<unsigned char>(name[i])) || name[i] == '.' || name[i] == '-')) ++i;
+    if (i == 0) return false;
+  }
+  if (i == name.size()) return true;
+  if (name[i] != ':' || name.size() - i - 1 < 1 || name.size() - i - 1 > 5) return false;
+  for (size_t k = i + 1; k < name.size(); ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(name[k]))) return false;
+  }
+  return true;
+}
+
 void Usage(const char* argv0) {
   fprintf(stderr,
           "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--check]\n"
@@ -178,6 +201,17 @@ Status LoadAppSettings(const Config& config, const std::string& group, AppSettin
   st = config.GetInt("app.max_list_items", &v);
   if (!st.ok()) return st;
   s.limits.max_list_items = static_cast<size_t>(v);
+  std::vector<std::string> names = config.GetList("app.server_names");
+  for (const std::string& name : names) {
+    if (!IsServerName(name)) {
+      return Status::InvalidArgument("settings " + config.source() + ": key \"app.server_names\": \"" + name +
+                                     "\" is not name[:port], address[:port] or [IPv6 address][:port]");
+    }
+  }
+  if (names.empty()) {
+    return Status::InvalidArgument("settings " + config.source() + ": key \"app.server_names\": names no host");
+  }
+  s.site_host = names.front();
   std::string language;
   st = config.GetString("app.language", &language);
   if (!st.ok()) return st;
@@ -206,6 +240,9 @@ Response HandleOne(RequestHandler* handler, const AppSettings& settings,
                    const std::vector<std::pair<std::string_view, std::string_view>>& params,
                    std::string body, Request* req) {
   Status s = BuildRequest(params, settings.limits, req);
+  // Links name the site, never the client's Host (which Nginx has already
+  // matched against the same names: the port or case may still differ).
+  if (!settings.site_host.empty()) req->host = settings.site_host;
   if (req->request_id.empty()) req->request_id = NewRequestId();
   Response resp;
   if (!s.ok()) {

@@ -40,12 +40,17 @@ struct AppSettings {
   std::string group;
   int threads = 8;
   RequestLimits limits;
+  // app.server_names' first name (`name[:port]`): the host of every absolute
+  // link, whatever Host the client sent.
+  std::string site_host;
   DbSettings db;
   MemcachedSettings memcached;
   int stop_grace_s = 30;  // app.stop_grace_s
 };
 
-// Reads app.*, group.<group>.*, mysql.* and memcached.* keys.
+// Reads app.*, group.<group>.*, mysql.* and memcached.* keys. InvalidArgument,
+// naming the key, for an app.server_names item that is not a host name, an
+// IPv4 address or a [bracketed IPv6 address], each with an optional :port.
 Status LoadAppSettings(const Config& config, const std::string& group, AppSettings* out);
 
 // One per serving thread, made by the group around that thread's services.

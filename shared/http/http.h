@@ -31,7 +31,8 @@ struct Request {
   std::string raw_query;       // QUERY_STRING as received
   Query query;                 // parsed (see query.h)
   std::string scheme = "http";
-  std::string host;            // Host header, or SERVER_NAME:SERVER_PORT
+  std::string host;            // Host header, or SERVER_NAME:SERVER_PORT; ServeGroup
+                               // replaces it with app.server_names' first
   std::string remote_addr;     // the peer Nginx saw
   std::string request_id;
   std::string content_type;

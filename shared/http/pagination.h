@@ -5,7 +5,9 @@
 //   size: not an integer, 0 or negative -> 5; above 50 -> 50.
 //   page: "last" is the last page; not an integer, < 1, or past the last
 //         page -> 404 无效页面。; page 1 of an empty list is not an error.
-//   next/previous: absolute URLs from the request's scheme and Host; every
+//   next/previous: absolute URLs from the request's scheme and host (the
+//         site's configured name, set by ServeGroup; contract section 7,
+//         "Host": never the client's Host header); every
 //         query parameter kept (blank ones and repeats too), `page`
 //         replaced (dropped from previous of page 2), parameters sorted by
 //         name and form-encoded; no `?` when nothing is left.
