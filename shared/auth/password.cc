@@ -3,9 +3,9 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
+
+#include "base/fifo_slots.h"
 
 namespace zf {
 
@@ -13,50 +13,10 @@ namespace {
 
 PasswordSettings g_settings;
 
-// Bounds concurrent argon2 hashes (each takes memlimit bytes while it runs).
-// Waiters are served first come, first served: each takes a ticket and
-// goes when its ticket is the oldest and a slot is free. Past
-// `max_waiting` waiters a new one is turned away at once.
-class HashSlots {
- public:
-  bool Acquire() {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (next_ticket_ - serving_ >= static_cast<uint64_t>(g_settings.max_waiting) &&
-        !(next_ticket_ == serving_ && in_use_ < g_settings.max_concurrent)) {
-      return false;
-    }
-    const uint64_t ticket = next_ticket_++;
-    cv_.wait(lock, [&] { return ticket == serving_ && in_use_ < g_settings.max_concurrent; });
-    ++serving_;
-    ++in_use_;
-    // The next ticket may be able to go too (another slot is free).
-    if (next_ticket_ != serving_) cv_.notify_all();
-    return true;
-  }
-  void Release() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      --in_use_;
-    }
-    cv_.notify_all();  // only the oldest ticket's wait succeeds
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int in_use_ = 0;
-  uint64_t next_ticket_ = 0;  // the ticket the next waiter takes
-  uint64_t serving_ = 0;      // the oldest ticket still waiting
-};
-HashSlots g_slots;
-
-struct SlotGuard {
-  SlotGuard() : held(g_slots.Acquire()) {}
-  ~SlotGuard() {
-    if (held) g_slots.Release();
-  }
-  const bool held;
-};
+// Bounds concurrent argon2 hashes (each takes memlimit bytes while it runs),
+// first come, first served; past max_waiting waiters a new one is turned
+// away at once (InitPasswords sets the bounds).
+FifoSlots g_slots(2, 8);
 
 bool Md5Hex(std::string_view password, std::string* hex) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -80,6 +40,7 @@ Status InitPasswords(const PasswordSettings& settings) {
     return Status::InvalidArgument("password hashing limits below libsodium's minimum");
   }
   g_settings = settings;
+  g_slots.Resize(settings.max_concurrent, settings.max_waiting);
   return Status::Ok();
 }
 
@@ -108,8 +69,8 @@ bool IsLegacyMd5(const std::string& stored) {
 
 Status HashPassword(std::string_view password, std::string* out) {
   char hashed[crypto_pwhash_STRBYTES];
-  SlotGuard slot;
-  if (!slot.held) return Status::Busy(Msg::kPasswordsBusy, kPasswordBusyRetryS);
+  FifoSlotHold slot(&g_slots);
+  if (!slot.held()) return Status::Busy(Msg::kPasswordsBusy, kPasswordBusyRetryS);
   if (crypto_pwhash_str(hashed, password.data(), password.size(), g_settings.opslimit, g_settings.memlimit) != 0) {
     return Status::Unavailable("out of memory while hashing a password");
   }
@@ -128,8 +89,8 @@ PasswordMatch VerifyPassword(std::string_view password, const std::string& store
   if (stored.rfind("$argon2", 0) != 0 || stored.size() >= crypto_pwhash_STRBYTES) return PasswordMatch::kNo;
   int rc;
   {
-    SlotGuard slot;
-    if (!slot.held) return PasswordMatch::kBusy;
+    FifoSlotHold slot(&g_slots);
+    if (!slot.held()) return PasswordMatch::kBusy;
     rc = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size());
   }
   if (rc != 0) return PasswordMatch::kNo;

@@ -53,18 +53,6 @@ bool InPlace(const std::string& root, const std::string& name, size_t size) {
   return lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) == size;
 }
 
-// Holds one decode slot for its lifetime.
-class SlotHold {
- public:
-  explicit SlotHold(FifoSlots* slots) : slots_(slots) { slots_->Acquire(); }
-  ~SlotHold() { slots_->Release(); }
-  SlotHold(const SlotHold&) = delete;
-  SlotHold& operator=(const SlotHold&) = delete;
-
- private:
-  FifoSlots* slots_;
-};
-
 }  // namespace
 
 Status LoadMediaSettings(const Config& config, MediaSettings* out) {
@@ -75,21 +63,6 @@ Status LoadMediaSettings(const Config& config, MediaSettings* out) {
   if (s.ok()) s = config.GetInt("media.max_concurrent_decodes", &v);
   if (s.ok()) out->max_concurrent_decodes = static_cast<int>(v);
   return s;
-}
-
-void FifoSlots::Acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  uint64_t ticket = next_ticket_++;
-  cv_.wait(lock, [&] { return ticket == next_served_ && busy_ < slots_; });
-  ++next_served_;
-  ++busy_;
-  cv_.notify_all();  // the next ticket may fit in a slot still free
-}
-
-void FifoSlots::Release() {
-  std::lock_guard<std::mutex> lock(mu_);
-  --busy_;
-  cv_.notify_all();
 }
 
 MediaStore::MediaStore(MediaSettings settings)
@@ -106,7 +79,7 @@ Status MediaStore::StoreUpload(const Request& req, const char* field, const Stat
   ImageType type = ImageType::kNone;
   CleanResult cleaned;
   {
-    SlotHold slot(&decode_slots_);
+    FifoSlotHold slot(&decode_slots_);  // unbounded waiting: never turned away
     cleaned = CleanImage(part->data, settings_.max_pixels, &type, &upload->bytes);
   }
   if (cleaned == CleanResult::kTooManyPixels) {

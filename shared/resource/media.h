@@ -21,12 +21,11 @@
 #ifndef ZUFANG_SHARED_RESOURCE_MEDIA_H_
 #define ZUFANG_SHARED_RESOURCE_MEDIA_H_
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
 
 #include "base/config.h"
+#include "base/fifo_slots.h"
 #include "base/status.h"
 #include "http/http.h"
 
@@ -50,22 +49,6 @@ struct Upload {
   std::string file;   // <md5 of the client's bytes><ext>
   std::string url;    // /media/images/<file>
   std::string bytes;  // what is stored: the re-encoded picture
-};
-
-// A counting semaphore that admits waiters in the order they came.
-class FifoSlots {
- public:
-  explicit FifoSlots(int slots) : slots_(slots < 1 ? 1 : slots) {}
-  void Acquire();
-  void Release();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int slots_;
-  int busy_ = 0;
-  uint64_t next_ticket_ = 0;   // the ticket the next caller takes
-  uint64_t next_served_ = 0;   // the ticket admitted next
 };
 
 class MediaStore {
