@@ -168,7 +168,8 @@ done
 section "hostile: methods × routes, no token"
 for route in /api/districts/ /api/districts/510000/ /api/hotcities/ /api/tokens/ /api/mobile/13700000009/ \
   /api/users/ /api/users/1/ /api/housetypes/ /api/housetypes/1/ /api/tags/ /api/tags/1/ /api/agents/ \
-  /api/agents/1/ /api/estates/ /api/estates/1/ /api/houseinfos/ /api/houseinfos/1/ /api/houseinfos/1/photos/ /api/photos/; do
+  /api/agents/1/ /api/estates/ /api/estates/1/ /api/houseinfos/ /api/houseinfos/1/ /api/houseinfos/1/photos/ /api/photos/ \
+  /captcha/; do
   for method in PUT PATCH DELETE PROPFIND FOO; do
     hit 4xx "$method" "$route"
   done
@@ -229,22 +230,16 @@ for route in /api/photos/ /api/houseinfos/1/photos/ /api/houseinfos/99999/photos
     hit lenient POST "$route" "${AUTH[@]}" "${args[@]}"
   done
 done
-# Images that are not only pictures (their magic bytes are right): until
-# uploads are decoded they may be stored, under their content hash; those
-# files are the writes this part means to try.
-MEANT_FILES=()
-audit_mark="$(sql "SELECT IFNULL(MAX(auditid), 0) FROM tb_audit")"
+# Images that are not only pictures (their magic bytes are right): a GIF
+# with a script after a frame that does not decode, a PNG declaring
+# 65535×65535 pixels, an SVG behind GIF magic. Uploads are decoded, so each
+# is a field error and nothing is stored (tests/photos.sh checks the
+# polyglots that do decode are stored without their extra bytes).
+photos_before="$(sql "SELECT COUNT(*) FROM tb_house_photo")"
 for f in "$T/h-gif-js.gif" "$T/h-png-huge.png" "$T/h-gif-svg.gif"; do
-  hit lenient POST /api/photos/ -H "token: $OWNER_TOKEN" -F "mainphoto=@$f"
-  stored="$(sed -n 's|.*"url":"/media/\([^"]*\)".*|\1|p' "$T/hbody")"
-  [ -z "$stored" ] || MEANT_FILES+=("$stored")
+  hit 4xx POST /api/photos/ -H "token: $OWNER_TOKEN" -F "mainphoto=@$f"
 done
-# Their rows (a photo of no listing, its audit record) are put back at once,
-# so the tables compare; their files are compared after the run.
-for f in "${MEANT_FILES[@]}"; do
-  sql "DELETE FROM tb_house_photo WHERE path = '/media/$f' AND houseid IS NULL;
-       DELETE FROM tb_audit WHERE auditid > $audit_mark AND path = '/api/photos/' AND after_json LIKE '%/media/$f%'"
-done
+check "no polyglot upload stored a row" test "$(sql "SELECT COUNT(*) FROM tb_house_photo")" = "$photos_before"
 
 section "hostile: forged tokens"
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
@@ -350,14 +345,7 @@ table_checksums > "$T/hostile-tables-after"
 check "every table's checksum is as before (but $HOSTILE_MEANT_WRITES)" \
   diff "$T/hostile-tables-before" "$T/hostile-tables-after"
 media_listing > "$T/hostile-media-after"
-meant_re="^$"
-[ "${#MEANT_FILES[@]}" = 0 ] || meant_re="$(printf '%s\n' "${MEANT_FILES[@]}" | sed 's/[.]/[.]/g; s/^/^/; s/$/ /' | paste -sd'|')"
-check "the media folder is as before (but the stored polyglot uploads, if any)" \
-  diff "$T/hostile-media-before" <(grep -Ev "$meant_re" "$T/hostile-media-after")
-# The polyglots this run may have stored go, so a second run sees the same.
-for f in "${MEANT_FILES[@]}"; do
-  grep -q "^$f " "$T/hostile-media-before" || rm -f "$STATE_DIR/media/$f"
-done
+check "the media folder is as before" diff "$T/hostile-media-before" "$T/hostile-media-after"
 crashes="$(for f in "$STATE_DIR"/log/*.log; do log_since "$(basename "$f")"; done | grep -ci 'handler threw\|terminate called\|exited on signal')"
 check "no handler threw and no process died in the logs ($crashes lines)" test "$crashes" = 0
 LOG_MARK=()
