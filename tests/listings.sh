@@ -195,6 +195,63 @@ req PATCH /api/agents/5/ -H "$J" -H "token: $ADMIN" --data-binary '{"name":"宋�
 req GET /api/houseinfos/1/
 check "  ... and renamed back" grep -q '"agent":{"agentid":5,"name":"宋伟英"' "$T/body"
 
+section "listings: a write reaches the pages of its places, and only those"
+# A page is proven still cached by a change made behind the handlers' back
+# (SQL, which moves no cache generation): a cached page keeps the old text,
+# a page read afresh shows the new.
+bj_body='{"title":"朝阳测试房源","area":60,"floor":2,"totalfloor":9,"direction":"朝南","price":4000,"priceunit":"元/月","mainphoto":"bj.jpg","street":"建国路1号","type":2,"district_level2":110100,"district_level3":110105,"tags":[1]}'
+sz_body='{"title":"罗湖测试房源","area":40,"floor":5,"totalfloor":20,"direction":"朝北","price":3000,"priceunit":"元/月","mainphoto":"sz.jpg","street":"人民南路1号","type":2,"district_level2":440300,"district_level3":440303,"tags":[2]}'
+req POST /api/houseinfos/ -H "$J" -H "token: $OWNER" --data-binary "$bj_body"
+bj="$(sed -n 's/^{"houseid":\([0-9]*\),.*/\1/p' "$T/body")"
+req POST /api/houseinfos/ -H "$J" -H "token: $OWNER" --data-binary "$sz_body"
+sz="$(sed -n 's/^{"houseid":\([0-9]*\),.*/\1/p' "$T/body")"
+check "a listing in 北京·朝阳区 and one in 深圳·罗湖区" sh -c "test -n '$bj' && test -n '$sz'"
+# Every page below read once, so each is cached.
+pages="district=110100 district=110105 district=440300 district=440303 title=罗湖测试 title=朝阳测试"
+for q in $pages; do req GET "/api/houseinfos/?$q"; cp "$T/body" "$T/page-$q"; done
+req GET "/api/houseinfos/${bj:-0}/"
+check "  ... 北京's pages show its listing" sh -c "grep -q '\"title\":\"朝阳测试房源\"' '$T/page-district=110100' && grep -q '\"title\":\"朝阳测试房源\"' '$T/page-district=110105'"
+sql "UPDATE tb_house_info SET title = '朝阳改名房源' WHERE houseid = ${bj:-0}"
+req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"price":3456}'
+check "a price edit in 深圳" test "$STATUS" = 200
+req GET "/api/houseinfos/?district=110100"
+check "  ... leaves 北京's cached city page cached" grep -q '"title":"朝阳测试房源"' "$T/body"
+req GET "/api/houseinfos/?district=110105"
+check "  ... and its county's" grep -q '"title":"朝阳测试房源"' "$T/body"
+req GET "/api/houseinfos/?title=朝阳测试"
+check "  ... while a page without district is read afresh (it could show a 深圳 listing)" \
+  sh -c "grep -q '^{\"count\":1,' '$T/page-title=朝阳测试' && grep -q '^{\"count\":0,' '$T/body'"
+req GET "/api/houseinfos/${bj:-0}/"
+check "  ... and the 北京 listing's cached detail" grep -q '"title":"朝阳测试房源"' "$T/body"
+for q in district=440300 district=440303 title=罗湖测试; do
+  req GET "/api/houseinfos/?$q"
+  check "  ... while the page $q shows the new price at once" \
+    sh -c "grep -q '\"houseid\":${sz:-0},[^}]*\"price\":3456,' '$T/body' && grep -q '\"price\":3000,' '$T/page-$q'"
+done
+req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"district_level2":110100,"district_level3":110105}'
+check "a listing moved from 深圳·罗湖区 to 北京·朝阳区" test "$STATUS" = 200
+for q in district=440300 district=440303; do
+  req GET "/api/houseinfos/?$q"
+  check "  ... is gone from $q at once" sh -c "! grep -q '\"houseid\":${sz:-0},' '$T/body'"
+done
+for q in district=110100 district=110105; do
+  req GET "/api/houseinfos/?$q"
+  check "  ... and shows in $q at once" grep -q "\"houseid\":${sz:-0}," "$T/body"
+done
+req PATCH /api/tags/2/ -H "$J" -H "token: $ADMIN" --data-binary '{"content":"拎包入住二"}'
+for q in district=110105 title=罗湖测试; do
+  req GET "/api/houseinfos/?$q"
+  check "a tag renamed shows in the cached page $q at once" grep -q '"content":"拎包入住二"' "$T/body"
+done
+req GET "/api/houseinfos/${sz:-0}/"
+check "  ... and in the listing's cached detail" grep -q '"content":"拎包入住二"' "$T/body"
+req PATCH /api/tags/2/ -H "$J" -H "token: $ADMIN" --data-binary '{"content":"拎包入住"}'
+req GET "/api/houseinfos/?district=110105"
+check "  ... and renamed back" sh -c "grep -q '\"content\":\"拎包入住\"' '$T/body' && ! grep -q '拎包入住二' '$T/body'"
+for house in "$bj" "$sz"; do req DELETE "/api/houseinfos/${house:-0}/" -H "token: $OWNER"; done
+req GET "/api/houseinfos/?district=110105"
+expect "both deleted: 朝阳区's cached page is empty at once" 200 '{"count":0,"next":null,"previous":null,"results":[]}'
+
 section "listings: 管理员 may do everything (shared/sql/009_admin_all_privileges.sql)"
 # The old site's grants left 管理员 without POST and PUT on /api/houseinfos/.
 req POST /api/houseinfos/ -H "$J" -H "token: $ADMIN" --data-binary "$NEW_LISTING"

@@ -651,15 +651,19 @@ int Fail(const std::string& what, const zf::Status& s) {
 
 }  // namespace
 
-// Rows written behind the handlers' back: moving the listings' cache
-// generation makes every cached listing page and count read afresh, as
-// after a write through the API (a memcached that cannot be reached is
-// logged; its pages then age out within their 120 s).
+// Rows written behind the handlers' back, in any place: moving the
+// listings' bulk generation (which every cached listing page, count and
+// detail keys on, beside its place's: handlers/listings/listings.cc) and
+// the one of all listings makes them read afresh, as after a write through
+// the API (a memcached that cannot be reached is logged; its pages then age
+// out within their 120 s).
 void RefreshCachedListings(const zf::Config& config) {
   zf::MemcachedSettings settings;
   if (!config.GetString("memcached.servers", &settings.servers).ok() || settings.servers.empty()) return;
   zf::MemcachedCache cache(settings);
-  zf::BumpGeneration(&cache, config.GetString("cache.prefix"), "listings", "zufang-gen-listings");
+  for (const char* generation : {"listings-bulk", "listings"}) {
+    zf::BumpGeneration(&cache, config.GetString("cache.prefix"), generation, "zufang-gen-listings");
+  }
 }
 
 int main(int argc, char** argv) {

@@ -49,9 +49,60 @@ Status LoadTags(Db& db, const std::vector<int64_t>& ids, std::map<int64_t, std::
   return Status::Ok();
 }
 
-// Listing pages show agents', estates', tags' and house types' rows too: a
-// write to any of them must reach cached listing pages at once.
-const std::vector<std::string> kShownResources = {"listings", "agents", "estates", "tags", "housetypes"};
+// Cache generations by place. Every listing write moves kAllListings, the
+// generation of each district its row names before and after the write
+// (PlaceGeneration of its distid2 and distid3) and the listing's own
+// (RowGeneration). A page (and a count) of district X keys on X's
+// generation: whatever X is (a city: h.distid2 = X; a county: h.distid3 = X;
+// anything else: either column = X), it shows exactly the listings one of
+// whose two districts is X, so every write that could change it moves it
+// and a write elsewhere leaves it. A page without district keys on
+// kAllListings. Tools that write rows behind the handlers' back
+// (zufang-gen-listings) move kBulkListings, which every listing page and
+// detail also keys on.
+const char* const kAllListings = "listings";
+const char* const kBulkListings = "listings-bulk";
+
+std::string PlaceGeneration(int64_t distid) { return "listings@" + std::to_string(distid); }
+std::string RowGeneration(int64_t houseid) { return "listing#" + std::to_string(houseid); }
+
+// The generations a page of the search shows: its place's, then the rows
+// it joins. A list item shows its district (migrations only), its type and
+// its tags, never its agent or estate (their deletes are refused while a
+// listing names them), so agents' and estates' writes leave the pages.
+std::vector<std::string> PageGenerations(const std::optional<double>& district) {
+  std::string place = kAllListings;
+  // A district that is no whole number in INT range matches no row: the
+  // page without district's generation (moved by every write) is as safe.
+  if (district && *district >= kInt32Min && *district <= kInt32Max &&
+      *district == static_cast<double>(static_cast<int64_t>(*district))) {
+    place = PlaceGeneration(static_cast<int64_t>(*district));
+  }
+  return {place, kBulkListings, "tags", "housetypes"};
+}
+
+// A listing's detail shows its own row, photos and tags, its type, agent
+// and estate.
+std::vector<std::string> DetailGenerations(int64_t id) {
+  return {RowGeneration(id), kBulkListings, "agents", "estates", "tags", "housetypes"};
+}
+
+// What a write of listing `id` moves (Resource hook written_generations):
+// its row's places as they are in the transaction (read before and after
+// the write, so a move from one city to another moves both).
+Status ListingGenerations(Db& tx, int64_t id, std::set<std::string>* out) {
+  out->insert(kAllListings);
+  out->insert(RowGeneration(id));
+  Rows rows;
+  Status s = tx.Query("SELECT distid2, distid3 FROM tb_house_info WHERE houseid = ?",
+                      {Param(static_cast<long long>(id))}, &rows);
+  if (!s.ok()) return s;
+  for (const Row& r : rows) {
+    out->insert(PlaceGeneration(r.Int(0)));
+    out->insert(PlaceGeneration(r.Int(1)));
+  }
+  return Status::Ok();
+}
 
 // The search form's bands, as tb_house_count keeps its counts: the same
 // bounds as zf_price_band and zf_area_band in shared/sql/007_listing_counts.sql.
@@ -100,10 +151,10 @@ Status KeptCounts(Db& db, int level, double distid, const int64_t* type_id, int 
 }
 
 // COUNT(*) of the listings `where` selects, cached per filter set.
-Status CountByRows(ThreadServices* services, Db& db, const std::string& where, const std::vector<Param>& params,
-                   int64_t* count) {
+Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::string>& shown, const std::string& where,
+                   const std::vector<Param>& params, int64_t* count) {
   std::string key;
-  std::string generation = CurrentGenerations(services->memcached(), services->cache_prefix(), kShownResources);
+  std::string generation = CurrentGenerations(services->memcached(), services->cache_prefix(), shown);
   if (!generation.empty()) {
     key = services->cache_prefix() + "listings-count:" + generation + ":" + where;
     for (const Param& p : params) {
@@ -154,7 +205,8 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     errors.Add("type", Msg::kInvalidChoice);
   }
   if (!errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
-  return CachedList(ctx.services, req, kShownResources, kListTtl, [&](PageRequest* page_request, std::string* out) {
+  const std::vector<std::string> shown = PageGenerations(district);
+  return CachedList(ctx.services, req, shown, kListTtl, [&](PageRequest* page_request, std::string* out) {
     PageRequest& page = *page_request;
     Db db(ctx.services->db());
     Rows rows;
@@ -216,7 +268,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       if (!st.ok()) return st;
       count = CountMatching(bands, price_low, price_high);
     } else {
-      Status st = CountByRows(ctx.services, db, where, params, &count);
+      Status st = CountByRows(ctx.services, db, shown, where, params, &count);
       if (!st.ok()) return st;
     }
     // An unknown type is a 400, not an empty page. Listings of a type prove
@@ -468,9 +520,10 @@ const Resource kListings = {
                Key("district_level3", "distid3", "tb_district", "distid", kRequired),
                Key("estate", "estateid", "tb_estate", "estateid", kNullable),
                Key("agent", "agentid", "tb_agent", "agentid", kNullable)},
-    // Listing pages show agents', estates', tags' and house types' rows too:
-    // a write to any of them must reach cached listing pages at once.
-    .shown = kShownResources,
+    // Pages and details key on generations by place and by row
+    // (PageGenerations, DetailGenerations; `shown` is for the generic list,
+    // which the search replaces).
+    .shown = {kAllListings, kBulkListings, "agents", "estates", "tags", "housetypes"},
     .detail_ttl = kDetailTtl,
     .keys_after_fields = true,
     .list_body_fields = {"tags"},
@@ -482,7 +535,9 @@ const Resource kListings = {
               .read_extras = ReadTags,
               .check_extras = CheckTags,
               .after_save = SaveDependents,
-              .before_delete = DeleteDependents},
+              .before_delete = DeleteDependents,
+              .written_generations = ListingGenerations,
+              .detail_generations = DetailGenerations},
 };
 
 using Listing = ResourceRoutes<Context, kListings>;
@@ -590,7 +645,7 @@ Response AddHousePhoto(Context& ctx, const Request& req, const PathParams& param
   s = ctx.media->StoreUpload(req, "photo", missing, &upload);
   if (s.ok()) s = SavePhoto(ctx, req, upload, house, &id);
   if (!s.ok()) return LoggedError(s, req);
-  MarkWritten(ctx.services, req, "listings");
+  MarkWritten(ctx.services, req, RowGeneration(house));  // photos show in the detail only
   return Response::Json(201, PhotoJson(id, upload.url));
 }
 
@@ -616,7 +671,7 @@ Response RemoveHousePhoto(Context& ctx, const Request& req, const PathParams& pa
     return WriteAudit(tx, req, "tb_house_photo", std::to_string(photo), PhotoJson(photo, rows[0].Str(0)), std::nullopt);
   });
   if (!s.ok()) return LoggedError(s, req);
-  MarkWritten(ctx.services, req, "listings");
+  MarkWritten(ctx.services, req, RowGeneration(house));  // photos show in the detail only
   return NoContent();
 }
 }  // namespace

@@ -184,11 +184,21 @@ Status ClientView(ThreadServices* services, const Resource& r, const Given& give
   return s;
 }
 
+// Adds the generations a write of row `id` moves (the hook's, else the
+// resource's own) to *moved.
+Status AddWrittenGenerations(Db& tx, const Resource& r, int64_t id, std::set<std::string>* moved) {
+  if (r.hooks.written_generations == nullptr) {
+    moved->insert(r.name);
+    return Status::Ok();
+  }
+  return r.hooks.written_generations(tx, id, moved);
+}
+
 // The answer to a create or update whose transaction returned `s`.
 Response Saved(ThreadServices* services, const Request& req, const Resource& r, const Given& given, const Status& s,
-               int http_status, const std::string& after) {
+               int http_status, const std::string& after, const std::set<std::string>& moved) {
   if (!s.ok()) return LoggedError(ClientView(services, r, given, s), req);
-  MarkWritten(services, req, r.name);
+  MarkWritten(services, req, moved);
   return Response::Json(http_status, after);
 }
 
@@ -318,8 +328,12 @@ std::string RecordJson(const Resource& r, const Record& row) {
   return w.Take();
 }
 
-void MarkWritten(ThreadServices* services, const Request& req, const char* resource) {
+void MarkWritten(ThreadServices* services, const Request& req, const std::string& resource) {
   BumpGeneration(services->memcached(), services->cache_prefix(), resource, req.request_id);
+}
+
+void MarkWritten(ThreadServices* services, const Request& req, const std::set<std::string>& resources) {
+  for (const std::string& resource : resources) MarkWritten(services, req, resource);
 }
 
 // ---- Reads -------------------------------------------------------------------------
@@ -421,7 +435,8 @@ Response GetResource(ThreadServices* services, const Request& req, const PathPar
     if (!s.ok()) return LoggedError(s, req);
     return Response::Json(200, std::move(body));
   }
-  return CachedGet(services, req, r.shown, "detail:" + std::to_string(id), r.detail_ttl, build);
+  const std::vector<std::string> shown = r.hooks.detail_generations != nullptr ? r.hooks.detail_generations(id) : r.shown;
+  return CachedGet(services, req, shown, "detail:" + std::to_string(id), r.detail_ttl, build);
 }
 
 // ---- Writes ------------------------------------------------------------------------
@@ -435,10 +450,12 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
   if (r.keys_after_fields && !errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
   Db db(services->db());
   std::string after;
+  std::set<std::string> moved;
   // Everything an attempt makes (its id above all) lives inside the body:
   // Transaction() runs it again after a deadlock, and each run starts from
   // the request, never from the rolled-back attempt (tests/rights.sh).
   Status s = db.Transaction([&](Db& tx) {
+    moved.clear();
     FieldErrors all = errors;  // the body's, then the keys' (a retried transaction starts again)
     Status st = CheckKeys(tx, r, given, &all);
     if (!st.ok()) return st;
@@ -451,9 +468,11 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
     for (const auto& [field, value] : given.values) {
       if (field == &r.key()) id = value.int_value();  // a key the client gave
     }
-    return FinishSave(tx, r, req, id, given.extras, std::nullopt, &after);
+    st = FinishSave(tx, r, req, id, given.extras, std::nullopt, &after);
+    if (!st.ok()) return st;
+    return AddWrittenGenerations(tx, r, id, &moved);
   });
-  return Saved(services, req, r, given, s, 201, after);
+  return Saved(services, req, r, given, s, 201, after, moved);
 }
 
 Response UpdateResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r) {
@@ -471,11 +490,15 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
   }
   Db db(services->db());
   std::string after;
+  std::set<std::string> moved;
   Status s = db.Transaction([&](Db& tx) {
+    moved.clear();
     Record current;
     Status st = FindRecord(tx, r, id, true, &current);
     if (!st.ok()) return st;
     st = MayChange(tx, r, req, id);
+    if (!st.ok()) return st;
+    st = AddWrittenGenerations(tx, r, id, &moved);  // the row as it was: where it leaves
     if (!st.ok()) return st;
     FieldErrors all = errors;
     st = CheckKeys(tx, r, given, &all);
@@ -496,20 +519,26 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
       st = tx.Execute(sql, values);
       if (!st.ok()) return st;
     }
-    return FinishSave(tx, r, req, id, given.extras, before, &after);
+    st = FinishSave(tx, r, req, id, given.extras, before, &after);
+    if (!st.ok()) return st;
+    return AddWrittenGenerations(tx, r, id, &moved);  // the row as written: where it arrives
   });
-  return Saved(services, req, r, given, s, 200, after);
+  return Saved(services, req, r, given, s, 200, after, moved);
 }
 
 Response DeleteResource(ThreadServices* services, const Request& req, const PathParams& params, const Resource& r) {
   int64_t id = 0;
   if (!RowId(params, "id", &id)) return ErrorResponse(Status::NotFound(r.noun));
   Db db(services->db());
+  std::set<std::string> moved;
   Status s = db.Transaction([&](Db& tx) {
+    moved.clear();
     Record current;
     Status st = FindRecord(tx, r, id, true, &current);
     if (!st.ok()) return st;
     st = MayChange(tx, r, req, id);
+    if (!st.ok()) return st;
+    st = AddWrittenGenerations(tx, r, id, &moved);  // the row as it was
     if (!st.ok()) return st;
     std::string before;
     st = RenderRecord(tx, r, id, current, &before);  // the row as just read, not read again
@@ -525,7 +554,7 @@ Response DeleteResource(ThreadServices* services, const Request& req, const Path
     return WriteAudit(tx, req, r.table, std::to_string(id), before, std::nullopt);
   });
   if (!s.ok()) return LoggedError(s, req);
-  MarkWritten(services, req, r.name);
+  MarkWritten(services, req, moved);
   return NoContent();
 }
 

@@ -19,7 +19,8 @@
 //     only when they passed: `keys_after_fields`), finds the row FOR UPDATE,
 //     writes it, runs the hooks, renders the answer and records the audit
 //     row — all in one transaction — and then moves the resource's cache
-//     generation, so the next read sees the write;
+//     generation (or those its `written_generations` hook names for the row
+//     before and after the write), so the next read sees the write;
 //   - a refused body on PUT/PATCH/DELETE of a row that does not exist is 404,
 //     as DRF looks the row up first (checked only when refused, so a valid
 //     write costs no extra query);
@@ -173,6 +174,17 @@ struct ResourceHooks {
   Status (*after_save)(Db& tx, const Request& req, int64_t id, const WriteExtras& extras) = nullptr;
   // Before the row is deleted, in the same transaction (rows that go with it).
   Status (*before_delete)(Db& tx, const Request& req, int64_t id) = nullptr;
+  // The cache generations a write of row `id` moves (default: the
+  // resource's `name` alone). Called in the write's transaction on the row
+  // as it was (after it was read FOR UPDATE: update, delete) and on the row
+  // as written (create, update), so a row that changes place moves the
+  // generations of both; every name it adds is moved once the transaction
+  // committed.
+  Status (*written_generations)(Db& tx, int64_t id, std::set<std::string>* out) = nullptr;
+  // The generations the cached detail of row `id` is kept under (default:
+  // `shown`); they must include every generation a write that changes the
+  // detail moves.
+  std::vector<std::string> (*detail_generations)(int64_t id) = nullptr;
 };
 
 struct Resource {
@@ -232,7 +244,9 @@ Response CachedList(ThreadServices* services, const Request& req, const std::vec
                     const std::function<Status(PageRequest* page, std::string* out)>& build);
 
 // Moves the generation of `resource` after a committed write.
-void MarkWritten(ThreadServices* services, const Request& req, const char* resource);
+void MarkWritten(ThreadServices* services, const Request& req, const std::string& resource);
+// Moves each of `resources` (one failed move does not stop the others).
+void MarkWritten(ThreadServices* services, const Request& req, const std::set<std::string>& resources);
 
 // The six routes of a resource: GET and POST on its collection, GET, PUT,
 // PATCH and DELETE on its item.
