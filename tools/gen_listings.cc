@@ -41,7 +41,7 @@
 //    publication dates rise together on a live site), a few days of jitter.
 //
 // The counts the search keeps (tb_house_count) follow through its triggers.
-// Once done, the listings' cache generation moves, so the running site's
+// Once done, the listings' bulk cache generation moves, so the running site's
 // cached pages show the new rows at once.
 //
 // Settings as the handlers read them ($ZUFANG_ENV, mysql.*, memcached.*,

@@ -22,8 +22,10 @@
 //     its graceful stop does not reach memcached either, while other
 //     processes still can; those pages are then served until their TTL.
 //
-// The interface a finer invalidation (by place, say) builds on is this
-// file: resource names are opaque strings here.
+// Resource names are opaque strings here. Finer invalidation builds on
+// them: listings keep one generation per district and per row beside the
+// one of all listings (handlers/listings/listings.cc, PageGenerations and
+// ListingGenerations), each moved and retried as any other.
 //
 // Thread-safety: every function may be called from any thread with that
 // thread's cache; the pending moves are process-wide and locked.
