@@ -29,7 +29,7 @@
 #                        none: not written)
 #
 # Last, whatever was applied: the district data's stamp (a checksum of
-# tb_district) is written for Nginx, which is reloaded when it changed, so
+# tb_district, and when it was seen) is written for Nginx, which is reloaded when it changed, so
 # a migration, the demo data or a change made by hand in tb_district and
 # followed by this tool is served at once, by Nginx and the handlers alike
 # (nginx/groups/districts.conf).
@@ -124,9 +124,13 @@ done
 # new ones find the new stamp, no answer is lost.
 : "${DISTRICT_STAMP_FILE:=$STATE_DIR/nginx/district-stamp.conf}"
 if [ "$DISTRICT_STAMP_FILE" != none ]; then
-  stamp="$(sql "$DATABASE" -e "CHECKSUM TABLE tb_district" 2>/dev/null | awk '{print $2}')"
-  [[ "$stamp" =~ ^[0-9]+$ ]] || stamp=none
-  if [ "$(cat "$DISTRICT_STAMP_FILE" 2>/dev/null)" != "default $stamp;" ]; then
+  checksum="$(sql "$DATABASE" -e "CHECKSUM TABLE tb_district" 2>/dev/null | awk '{print $2}')"
+  [[ "$checksum" =~ ^[0-9]+$ ]] || checksum=none
+  # The stamp is the checksum and the time it was seen: a table put back as
+  # it was gets a new stamp all the same, since answers of the changed table
+  # may have been kept under the old one before this ran.
+  if ! grep -q "^default ${checksum}t[0-9]*;\$" "$DISTRICT_STAMP_FILE" 2>/dev/null; then
+    stamp="${checksum}t$(date +%s%N)"
     mkdir -p "$(dirname "$DISTRICT_STAMP_FILE")"
     printf 'default %s;\n' "$stamp" > "$DISTRICT_STAMP_FILE.new" && mv "$DISTRICT_STAMP_FILE.new" "$DISTRICT_STAMP_FILE"
     if [ -f "$STATE_DIR/nginx/nginx.conf" ] && pid_alive "$STATE_DIR/run/nginx.pid"; then
