@@ -98,7 +98,7 @@ check "up again starts nothing new" sh -c "! grep -q 'started\|initialising\|app
 check "migrations again apply nothing" grep -q "0 migration(s) applied" "$T/up2.log"
 
 # ---------------------------------------------------------------------------
-run_group districts district_cache
+run_group districts
 
 # ---------------------------------------------------------------------------
 section "memcached stopped: same answers from the database"
