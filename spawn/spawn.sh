@@ -97,7 +97,11 @@ scale_group() {
   local group="$1" processes="$2" old=""
   [[ "$processes" =~ ^[0-9]+$ ]] && [ "$processes" -ge 1 ] && [ "$processes" -le 64 ] \
     || die "scale: N must be a whole number from 1 to 64"
-  all_groups | grep -qx "$(set_group "$group")" && group_sets "$(set_group "$group")" | grep -qx "$group" \
+  # Whole lists, not pipes into grep -q: a writer cut off early fails under pipefail.
+  local groups sets=""
+  groups="$(all_groups)"
+  grep -qx "$(set_group "$group")" <<<"$groups" && sets="$(group_sets "$(set_group "$group")")"
+  grep -qx "$group" <<<"$sets" \
     || die "scale: no group or write set named $group (groups: $(all_groups | tr '\n' ' '); GROUP-write where group.GROUP.write_processes > 0)"
   pid_alive "$RUN/$group.pid" && old="$(cat "$RUN/$group.pid")"
   # New generation on its own socket, swapped in atomically; then the old
