@@ -136,5 +136,5 @@ case "$cmd" in
   stop) for g in ${*:-$(all_groups)}; do stop_group "$g"; stop_group "$g-write"; done ;;
   scale) [ $# -eq 2 ] || die "usage: spawn/spawn.sh scale GROUP[-write] N"; scale_group "$1" "$2" ;;
   status) for g in $(all_groups); do for set in $(group_sets "$g"); do status_group "$set"; done; done ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
