@@ -4,13 +4,18 @@
 #   spawn/spawn.sh start [GROUP...]   start the groups not running (all by default)
 #   spawn/spawn.sh stop [GROUP...]    stop them (all by default)
 #   spawn/spawn.sh scale GROUP N      run N processes of GROUP; no other group is touched
-#   spawn/spawn.sh status             one line per group
+#   spawn/spawn.sh scale GROUP-write N  the same for GROUP's write set
+#   spawn/spawn.sh status             one line per group (and write set)
 #
 # Each group runs as spawn-fcgi -> multiwatch -> N handler processes sharing
 # one Unix socket, $STATE_DIR/run/GROUP.sock; multiwatch restarts a process
 # that dies. Process and thread counts come from conf.d
 # (group.GROUP.processes / .threads); `scale` overrides the process count
 # until the group is stopped. Handler logs: $STATE_DIR/log/GROUP.log.
+# A group with group.GROUP.write_processes > 0 has a second set, GROUP-write,
+# of the same binary (--writes, group.GROUP.write_threads threads) on
+# $STATE_DIR/run/GROUP-write.sock, to which Nginx sends POST, PUT, PATCH and
+# DELETE; start and stop treat both sets of a group.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/tools/lib.sh"
@@ -20,28 +25,44 @@ mkdir -p "$RUN" "$STATE_DIR/log"
 
 all_groups() { settings groups; }
 
-# check_threads GROUP PROCESSES: libfcgi pins one thread per kept connection.
+# The process sets of GROUP: GROUP, then GROUP-write when writes have their own.
+group_sets() {
+  echo "$1"
+  [ "$(setting "group.$1.write_processes")" -gt 0 ] && echo "$1-write"
+  return 0
+}
+# set_group SET: the group a set belongs to.
+set_group() { echo "${1%-write}"; }
+# set_key SET NAME: the setting for SET's processes or threads.
+set_key() { if [[ "$1" == *-write ]]; then echo "group.${1%-write}.write_$2"; else echo "group.$1.$2"; fi; }
+# Arguments a set's processes get beyond the log.
+set_args() { if [[ "$1" == *-write ]]; then echo --writes; fi; }
+
+# check_threads SET PROCESSES: libfcgi pins one thread per kept connection.
 check_threads() {
   local group="$1" processes="$2" threads workers keepalive
-  threads="$(setting "group.$group.threads")"
+  threads="$(setting "$(set_key "$group" threads)")"
   workers="$(setting nginx.workers)"
   keepalive="$(setting nginx.keepalive)"
   if [ $((processes * threads)) -le $((workers * keepalive)) ]; then
     die "group $group: $processes processes x $threads threads must exceed nginx.workers x nginx.keepalive" \
-        "($workers x $keepalive), or kept connections would stall requests; raise group.$group.threads"
+        "($workers x $keepalive), or kept connections would stall requests; raise $(set_key "$group" threads)"
   fi
 }
 
-# launch GROUP PROCESSES SOCKET PIDFILE
+# launch SET PROCESSES SOCKET PIDFILE
 launch() {
-  local group="$1" processes="$2" socket="$3" pidfile="$4" bin="$BUILD_DIR/handlers/$1/$1"
+  local group="$1" processes="$2" socket="$3" pidfile="$4" name bin
+  name="$(set_group "$1")"
+  bin="$BUILD_DIR/handlers/$name/$name"
   [ -x "$bin" ] || die "$bin is not built (run make)"
   "$bin" --check >/dev/null || die "group $group: settings invalid (run $bin --check)"
   check_threads "$group" "$processes"
   rm -f "$socket"
+  # shellcheck disable=SC2046 # set_args is one word or none
   spawn-fcgi -s "$socket" -M 0660 -P "$pidfile" -- \
     /usr/bin/multiwatch -f "$processes" -r 5 -t 10000 -- \
-    "$bin" --log "$STATE_DIR/log/$group.log" >/dev/null \
+    "$bin" --log "$STATE_DIR/log/$name.log" $(set_args "$group") >/dev/null \
     || die "spawn-fcgi failed for $group"
 }
 
@@ -51,7 +72,7 @@ start_group() {
     say "  $group already running (multiwatch pid $(cat "$RUN/$group.pid"))"
     return 0
   fi
-  processes="$(cat "$RUN/$group.processes" 2>/dev/null || setting "group.$group.processes")"
+  processes="$(cat "$RUN/$group.processes" 2>/dev/null || setting "$(set_key "$group" processes)")"
   # A fresh socket name first, then renamed into place: connects never see
   # a missing or half-made socket.
   launch "$group" "$processes" "$RUN/$group.sock.new" "$RUN/$group.pid"
@@ -76,7 +97,12 @@ scale_group() {
   local group="$1" processes="$2" old=""
   [[ "$processes" =~ ^[0-9]+$ ]] && [ "$processes" -ge 1 ] && [ "$processes" -le 64 ] \
     || die "scale: N must be a whole number from 1 to 64"
-  all_groups | grep -qx "$group" || die "scale: no group named $group (groups: $(all_groups | tr '\n' ' '))"
+  # Whole lists, not pipes into grep -q: a writer cut off early fails under pipefail.
+  local groups sets=""
+  groups="$(all_groups)"
+  grep -qx "$(set_group "$group")" <<<"$groups" && sets="$(group_sets "$(set_group "$group")")"
+  grep -qx "$group" <<<"$sets" \
+    || die "scale: no group or write set named $group (groups: $(all_groups | tr '\n' ' '); GROUP-write where group.GROUP.write_processes > 0)"
   pid_alive "$RUN/$group.pid" && old="$(cat "$RUN/$group.pid")"
   # New generation on its own socket, swapped in atomically; then the old
   # generation drains its requests in progress and exits.
@@ -105,9 +131,10 @@ status_group() {
 cmd="${1:-}"
 shift || true
 case "$cmd" in
-  start) for g in ${*:-$(all_groups)}; do start_group "$g"; done ;;
-  stop) for g in ${*:-$(all_groups)}; do stop_group "$g"; done ;;
-  scale) [ $# -eq 2 ] || die "usage: spawn/spawn.sh scale GROUP N"; scale_group "$1" "$2" ;;
-  status) for g in $(all_groups); do status_group "$g"; done ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+  start) for g in ${*:-$(all_groups)}; do for set in $(group_sets "$g"); do start_group "$set"; done; done ;;
+  # A write set left over from a group whose write_processes is now 0 stops too.
+  stop) for g in ${*:-$(all_groups)}; do stop_group "$g"; stop_group "$g-write"; done ;;
+  scale) [ $# -eq 2 ] || die "usage: spawn/spawn.sh scale GROUP[-write] N"; scale_group "$1" "$2" ;;
+  status) for g in $(all_groups); do for set in $(group_sets "$g"); do status_group "$set"; done; done ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

@@ -129,7 +129,15 @@ upload=$!
 for _ in $(seq 1 100); do [ -e "$orphan_file" ] && break; sleep 0.1; done
 written=no
 [ -e "$orphan_file" ] && written=yes
-listing_pids="$(pgrep -P "$(cat "$STATE_DIR/run/listings.pid")" | tr '\n' ' ')"
+# The upload is a POST: the write set's processes serve it when the group has
+# one (group.listings.write_processes), so both sets' processes go.
+listing_pids=""
+for set in listings listings-write; do
+  if [ -f "$STATE_DIR/run/$set.pid" ]; then
+    listing_pids="$listing_pids $(pgrep -P "$(cat "$STATE_DIR/run/$set.pid")" | tr '\n' ' ')"
+  fi
+done
+listing_pids="${listing_pids#"${listing_pids%%[! ]*}"}"
 # shellcheck disable=SC2086
 [ -n "$listing_pids" ] && kill -9 $listing_pids
 kill -CONT "$mariadb_pid"

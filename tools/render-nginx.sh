@@ -21,6 +21,10 @@
 #                               Host: name[:port]; the port is dropped here)
 #   ZUFANG_GROUPS               groups to route, space-separated; without the
 #                               settings tool: every nginx/groups/GROUP.conf
+#   ZUFANG_WRITE_GROUPS         groups whose POST, PUT, PATCH and DELETE go to
+#                               their own upstream, space-separated (the groups
+#                               with group.GROUP.write_processes > 0; without
+#                               the settings tool: none)
 # and from the environment only (defaults):
 #   HTTP_LISTEN      Nginx's listen address (127.0.0.1:$HTTP_PORT; HTTP_PORT 8080)
 #   NGINX_DAEMON     on, or off for Nginx in the foreground (on)
@@ -29,6 +33,8 @@
 #   UPSTREAM_FORMAT  a group's FastCGI address, printf-style with one %s for
 #                    the group (unix:$STATE_DIR/run/%s.sock; "%s:9000" for
 #                    containers named after the groups)
+#   WRITE_UPSTREAM_FORMAT  the same for a group's write set
+#                    (unix:$STATE_DIR/run/%s-write.sock; "%s-write:9000")
 # A value Nginx could not take as written stops the script, naming it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,6 +46,7 @@ source "$ROOT/tools/lib.sh"
 : "${NGINX_DAEMON:=on}"
 : "${ACCESS_LOG:=$STATE_DIR/log/nginx-access.log main buffer=32k flush=1s}"
 : "${UPSTREAM_FORMAT:=unix:$STATE_DIR/run/%s.sock}"
+: "${WRITE_UPSTREAM_FORMAT:=unix:$STATE_DIR/run/%s-write.sock}"
 if [ -z "${USER_LINE+set}" ]; then
   USER_LINE=""
   [ "$(id -u)" -eq 0 ] && USER_LINE="user root root;"
@@ -83,6 +90,17 @@ if [ -z "$groups" ]; then
   else
     for f in "$ROOT"/nginx/groups/*.conf; do
       if [ -e "$f" ]; then groups="$groups $(basename "$f" .conf)"; fi
+    done
+  fi
+fi
+groups="$(printf '%s ' $groups)"
+if [ -n "${ZUFANG_WRITE_GROUPS+set}" ]; then
+  write_groups="$ZUFANG_WRITE_GROUPS"
+else
+  write_groups=""
+  if [ "$have_settings" = 1 ]; then
+    for group in $groups; do
+      [ "$(setting "group.$group.write_processes")" -gt 0 ] && write_groups="$write_groups $group"
     done
   fi
 fi
@@ -133,12 +151,14 @@ done
 [[ "$HTTP_LISTEN" =~ ^[][A-Za-z0-9.:_-]+$ ]] || die "HTTP_LISTEN must be [address:]port, got \"$HTTP_LISTEN\""
 [[ -z "$USER_LINE" || "$USER_LINE" =~ ^user\ [A-Za-z0-9_.-]+(\ [A-Za-z0-9_.-]+)?\;$ ]] \
   || die "USER_LINE must be empty or \"user NAME [GROUP];\", got \"$USER_LINE\""
-[[ "$UPSTREAM_FORMAT" == *%s* && "${UPSTREAM_FORMAT/\%s/}" != *%* ]] \
-  || die "UPSTREAM_FORMAT must hold one %s (the group's name) and no other %, got \"$UPSTREAM_FORMAT\""
+for name in UPSTREAM_FORMAT WRITE_UPSTREAM_FORMAT; do
+  [[ "${!name}" == *%s* && "${!name/\%s/}" != *%* ]] \
+    || die "$name must hold one %s (the group's name) and no other %, got \"${!name}\""
+done
 # Unquoted in the configuration: no quotes, ; { } # $ or backslashes, and
 # no blanks but the ones separating access_log's arguments.
 unsafe='["'\''{};#$\\]'
-for name in ROOT STATE_DIR UPSTREAM_FORMAT ACCESS_LOG; do
+for name in ROOT STATE_DIR UPSTREAM_FORMAT WRITE_UPSTREAM_FORMAT ACCESS_LOG; do
   [[ ! "${!name}" =~ $unsafe && ! "${!name}" =~ [[:cntrl:]] ]] \
     || die "$name holds a character Nginx cannot take unquoted: \"${!name}\""
   [[ "$name" == ACCESS_LOG || "${!name}" != *[[:space:]]* ]] \
@@ -149,6 +169,11 @@ for group in $groups; do
   for ext in conf locations; do
     [ -f "$ROOT/nginx/groups/$group.$ext" ] || die "nginx/groups/$group.$ext is missing for group $group"
   done
+done
+for group in $write_groups; do
+  [[ " $groups " == *" $group "* ]] || die "ZUFANG_WRITE_GROUPS names \"$group\", which is not a group routed here ($groups)"
+  grep -q "fastcgi_pass $group;" "$ROOT/nginx/groups/$group.locations" \
+    || die "nginx/groups/$group.locations has no \"fastcgi_pass $group;\" to send its writes elsewhere from"
 done
 
 # A replacement for sed's s|...|...|: \, | and & stand for themselves.
@@ -175,6 +200,27 @@ for group in $groups; do
   upstream="$(printf "$UPSTREAM_FORMAT" "$group")"
   render "$ROOT/nginx/groups/$group.conf" | sed "s|@UPSTREAM_$group@|$(lit "$upstream")|g" > "$OUT/groups/$group.conf"
   render "$ROOT/nginx/groups/$group.locations" > "$OUT/groups/$group.locations"
+  if [[ " $write_groups " == *" $group "* ]]; then
+    # Non-safe methods to the group's write set, so a write never waits for
+    # a thread behind reads (group.GROUP.write_processes).
+    var="${group//-/_}_upstream"
+    # shellcheck disable=SC2059 # the format is the point
+    write_upstream="$(printf "$WRITE_UPSTREAM_FORMAT" "$group")"
+    cat >> "$OUT/groups/$group.conf" <<CONF
+upstream ${group}_write {
+    server $write_upstream max_fails=0;
+    keepalive $keepalive;
+}
+map \$request_method \$$var {
+    default $group;
+    POST ${group}_write;
+    PUT ${group}_write;
+    PATCH ${group}_write;
+    DELETE ${group}_write;
+}
+CONF
+    sed -i "s|fastcgi_pass $group;|fastcgi_pass \$$var;|" "$OUT/groups/$group.locations"
+  fi
 done
 
 # A placeholder added to nginx/ must be filled here; Nginx would otherwise

@@ -3,6 +3,10 @@
 #
 #   zufang-handler GROUP            serve GROUP on 0.0.0.0:$FASTCGI_PORT
 #   zufang-handler GROUP --check    validate GROUP's settings and exit
+#   zufang-handler GROUP --writes   serve GROUP's write set (POST, PUT, PATCH,
+#                                   DELETE, which Nginx sends to GROUP-write:9000):
+#                                   group.GROUP.write_processes (WRITE_PROCESSES
+#                                   when set) x group.GROUP.write_threads
 #   zufang-handler                  the same with ZUFANG_GROUP naming the group
 #   zufang-handler zufang-worker serve
 #                                   the job worker (its secrets checked first)
@@ -82,7 +86,7 @@ case "$FASTCGI_PORT" in
 esac
 
 group="${ZUFANG_GROUP:-}"
-if [ $# -gt 0 ] && [ "$1" != --check ]; then
+if [ $# -gt 0 ] && [ "$1" != --check ] && [ "$1" != --writes ]; then
   group="$1"
   shift
 fi
@@ -93,10 +97,12 @@ esac
 bin="/usr/local/sbin/$group"
 [ -x "$bin" ] || die "no handler group \"$group\" in this image; it has: $(groups_here)"
 
+writes=""
 case "${1:-}" in
   "") ;;
   --check) exec "$bin" --check ;;
-  *) die "unexpected argument \"$1\" (usage: zufang-handler [GROUP] [--check])" ;;
+  --writes) writes=--writes ;;
+  *) die "unexpected argument \"$1\" (usage: zufang-handler [GROUP] [--writes] [--check])" ;;
 esac
 
 # The secrets arrive as docker secrets: the database password, the token
@@ -110,8 +116,14 @@ secret_file ZUFANG_LDAP_BIND_PASSWORD 1
 # Stops here, naming the key, when a setting is wrong or the secret missing.
 "$bin" --check || exit $?
 
-processes="${PROCESSES:-$(setting "group.$group.processes")}"
-threads="$(setting "group.$group.threads")"
+if [ -n "$writes" ]; then
+  processes="${WRITE_PROCESSES:-$(setting "group.$group.write_processes")}"
+  threads="$(setting "group.$group.write_threads")"
+  [ "$processes" != 0 ] || die "group $group: group.$group.write_processes is 0 (writes share the group's processes): remove the $group-write service and ZUFANG_WRITE_GROUPS' $group, or raise it"
+else
+  processes="${PROCESSES:-$(setting "group.$group.processes")}"
+  threads="$(setting "group.$group.threads")"
+fi
 workers="$(setting nginx.workers)"
 keepalive="$(setting nginx.keepalive)"
 case "$processes" in
@@ -134,11 +146,12 @@ fi
 # image has it; it draws only in a database holding the demo data and never
 # replaces a file). They are only pictures: a failure is told, and the group
 # starts all the same.
-if [ "$group" = listings ] && [ -x /usr/local/bin/zufang-demo-photos ]; then
+if [ "$group" = listings ] && [ -z "$writes" ] && [ -x /usr/local/bin/zufang-demo-photos ]; then
   /usr/local/bin/zufang-demo-photos \
     || echo "zufang-handler: listings: the demo photos could not be drawn (see above); starting all the same" >&2
 fi
 
-echo "zufang-handler: $group: $processes processes x $threads threads on 0.0.0.0:$FASTCGI_PORT"
+echo "zufang-handler: $group${writes:+ writes}: $processes processes x $threads threads on 0.0.0.0:$FASTCGI_PORT"
+# shellcheck disable=SC2086 # $writes is one word or none
 exec spawn-fcgi -n -a 0.0.0.0 -p "$FASTCGI_PORT" -- \
-  /usr/bin/multiwatch -f "$processes" -r 5 -t 10000 -- "$bin"
+  /usr/bin/multiwatch -f "$processes" -r 5 -t 10000 -- "$bin" $writes

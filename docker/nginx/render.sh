@@ -18,6 +18,10 @@
 #                     nginx/groups/GROUP.conf)
 #   UPSTREAM_FORMAT   a group's FastCGI address, printf-style (%s:9000: the
 #                     compose service named after the group, port 9000)
+#   ZUFANG_WRITE_GROUPS  groups whose POST, PUT, PATCH and DELETE go to their
+#                     write set, space-separated (none when unset)
+#   WRITE_UPSTREAM_FORMAT  a write set's address (%s-write:9000: the service
+#                     GROUP-write)
 # A bad value stops the container (status 78) with a message naming it.
 set -euo pipefail
 
@@ -29,6 +33,8 @@ export NGINX_DAEMON=off
 # The image's master runs as root and its workers as its own user.
 export USER_LINE="${USER_LINE-user nginx;}"
 export ZUFANG_GROUPS="${ZUFANG_GROUPS:-}"
+export ZUFANG_WRITE_GROUPS="${ZUFANG_WRITE_GROUPS:-}"
+export WRITE_UPSTREAM_FORMAT="${WRITE_UPSTREAM_FORMAT:-%s-write:9000}"
 
 [ -f "$ZUFANG_ROOT/tools/render-nginx.sh" ] \
   || { echo "render.sh: no $ZUFANG_ROOT/tools/render-nginx.sh (are tools/ and nginx/ mounted?)" >&2; exit 78; }
@@ -52,7 +58,7 @@ routed=""
 for f in "$STATE_DIR"/nginx/groups/*.conf; do
   routed="$routed $(basename "$f" .conf)"
 done
-echo "render.sh: routing groups:$routed (upstream $UPSTREAM_FORMAT)"
+echo "render.sh: routing groups:$routed (upstream $UPSTREAM_FORMAT; writes of${ZUFANG_WRITE_GROUPS:- none} to $WRITE_UPSTREAM_FORMAT)"
 
 if [ $# -eq 0 ]; then
   set -- nginx -c "$STATE_DIR/nginx/nginx.conf"

@@ -174,11 +174,23 @@ bool IsServerName(const std::string& name) {
 
 void Usage(const char* argv0) {
   fprintf(stderr,
-          "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--check]\n"
+          "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--writes] [--check]\n"
           "  Serves FastCGI on file descriptor 0 (as spawn-fcgi starts it) or on --listen.\n"
+          "  --writes the group's write set: group.<name>.write_threads threads (Nginx\n"
+          "           sends it POST, PUT, PATCH and DELETE when write_processes > 0)\n"
           "  --check  load and validate the settings, then exit (0 when valid)\n"
           "  Settings: $ZUFANG_CONF_DIR/$ZUFANG_ENV.conf (ZUFANG_ENV defaults to local).\n",
           argv0);
+}
+
+// The write set serves the same handlers with its own thread count: only
+// the socket Nginx sends it (non-safe methods) differs.
+Status UseWriteThreads(const Config& config, AppSettings* settings) {
+  long v = 0;
+  Status st = config.GetInt("group." + settings->group + ".write_threads", &v);
+  if (!st.ok()) return st;
+  settings->threads = static_cast<int>(v);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -270,6 +282,7 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
   SetLogGroup(group.name);
   std::string listen;
   bool check_only = false;
+  bool writes = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
       listen = argv[++i];
@@ -283,6 +296,8 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
       close(fd);
     } else if (std::strcmp(argv[i], "--check") == 0) {
       check_only = true;
+    } else if (std::strcmp(argv[i], "--writes") == 0) {
+      writes = true;
     } else {
       Usage(argv[0]);
       return kExitUsage;
@@ -304,6 +319,7 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
   Status s = Config::LoadFromEnvironment(&config);
   AppSettings settings;
   if (s.ok()) s = LoadAppSettings(config, group.name, &settings);
+  if (s.ok() && writes) s = UseWriteThreads(config, &settings);
   if (s.ok() && group.check_settings) s = group.check_settings(settings);
   if (s.ok()) s = InitDbDriver();
   std::unique_ptr<ProcessServices> services;
@@ -345,7 +361,8 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
   StartGenerationRetries(settings.memcached);
 
   ThreadArgs args{&group, &settings, services.get(), listen_fd};
-  LogInfo("serving with " + std::to_string(settings.threads) + " threads, settings " + config.source() +
+  LogInfo(std::string(writes ? "serving writes" : "serving") + " with " + std::to_string(settings.threads) +
+          " threads, settings " + config.source() +
           ", pid " + std::to_string(getpid()));
   // Small stacks: handlers keep little on the stack, and many threads per
   // process must stay cheap.

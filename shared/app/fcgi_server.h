@@ -7,7 +7,8 @@
 //      (a key the settings schema does not know included);
 //   2. listens on the socket spawn-fcgi handed it as file descriptor 0, or on
 //      `--listen PATH|HOST:PORT` when started by hand;
-//   3. starts group.<name>.threads threads, each with its own
+//   3. starts group.<name>.threads threads (group.<name>.write_threads with
+//      --writes: the group's set for non-safe methods), each with its own
 //      RequestHandler made by the group, all calling FCGX_Accept_r on the
 //      shared socket (no global accept lock: see design.md);
 //   4. serves until killed.

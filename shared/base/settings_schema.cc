@@ -55,6 +55,10 @@ const SettingSpec kSettings[] = {
         "processes of the group (spawn-fcgi + multiwatch); `make scale` overrides it until the group stops"),
     Int("group.<name>.threads", "8", 1, 256, nullptr,
         "serving threads per process; processes × threads must exceed `nginx.workers` × `nginx.keepalive`"),
+    Int("group.<name>.write_processes", "0", 0, 64, nullptr,
+        "processes of the group's own set for POST, PUT, PATCH and DELETE, on their own socket and Nginx upstream, so writes never queue behind reads; 0: writes share the group's processes"),
+    Int("group.<name>.write_threads", "8", 1, 256, nullptr,
+        "serving threads per write process; write_processes × write_threads must exceed `nginx.workers` × `nginx.keepalive`"),
     Int("group.<name>.max_body_bytes", "1048576", 0, 64L << 20, "bytes",
         "larger request bodies answer 413 JSON"),
 
