@@ -252,6 +252,49 @@ for house in "$bj" "$sz"; do req DELETE "/api/houseinfos/${house:-0}/" -H "token
 req GET "/api/houseinfos/?district=110105"
 expect "both deleted: 朝阳区's cached page is empty at once" 200 '{"count":0,"next":null,"previous":null,"results":[]}'
 
+section "listings: inside one city, a write reaches only the pages it could change (the write log)"
+# Same proof as above: a title changed by SQL moves nothing, so a page that
+# still shows the old title was kept; one that shows the new was read afresh.
+lh_body='{"title":"罗湖高价房源","area":80,"floor":3,"totalfloor":18,"direction":"朝南","price":6000,"priceunit":"元/月","mainphoto":"x.jpg","street":"深南东路1号","type":2,"district_level2":440300,"district_level3":440303,"tags":[1]}'
+req POST /api/houseinfos/ -H "$J" -H "token: $OWNER" --data-binary "$lh_body"
+dear="$(sed -n 's/^{"houseid":\([0-9]*\),.*/\1/p' "$T/body")"
+req POST /api/houseinfos/ -H "$J" -H "token: $OWNER" --data-binary "${lh_body/\"price\":6000/\"price\":2500}"
+cheap="$(sed -n 's/^{"houseid":\([0-9]*\),.*/\1/p' "$T/body")"
+check "two listings in 深圳·罗湖区, at 6000 and 2500 元" sh -c "test -n '$dear' && test -n '$cheap'"
+band_high='district=440300&minprice=5000&maxprice=8000&size=50'
+band_low='district=440300&minprice=2000&maxprice=3000&size=50'
+dearest='district=440300&ordering=-price&size=1'
+for q in "$band_high" "$band_low" "$dearest"; do req GET "/api/houseinfos/?$q"; cp "$T/body" "$T/page-$q"; done
+top="$(sed -n 's/.*"results":\[{"houseid":\([0-9]*\),.*/\1/p' "$T/page-$dearest")"
+top_title="$(sql "SELECT title FROM tb_house_info WHERE houseid = ${top:-0}")"
+check "  ... the 5000-8000 page shows the dear one, the 2000-3000 page the cheap one" \
+  sh -c "grep -q '\"houseid\":${dear:-0},' '$T/page-$band_high' && grep -q '\"houseid\":${cheap:-0},' '$T/page-$band_low' && test -n '$top'"
+sql "UPDATE tb_house_info SET title = '罗湖改名房源' WHERE houseid = ${dear:-0}"
+sql "UPDATE tb_house_info SET title = '深圳最贵改名' WHERE houseid = ${top:-0}"
+req PATCH "/api/houseinfos/${cheap:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"price":2600}'
+check "a price edit of the cheap one, inside its band" test "$STATUS" = 200
+req GET "/api/houseinfos/?$band_high"
+check "  ... leaves the cached 5000-8000 page of the same city cached" grep -q '"title":"罗湖高价房源"' "$T/body"
+req GET "/api/houseinfos/?$dearest"
+check "  ... and the cached dearest-first page, which it sorts after" grep -qF "\"title\":\"$top_title\"" "$T/body"
+req GET "/api/houseinfos/?$band_low"
+check "  ... while the 2000-3000 page shows the new price at once" grep -q "\"houseid\":${cheap:-0},[^}]*\"price\":2600," "$T/body"
+req PATCH "/api/houseinfos/${cheap:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"price":90000}'
+req GET "/api/houseinfos/?$band_high"
+count_before="$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/page-$band_high")"
+check "a price edit into the 5000-8000 band? no: past it, to 90000 元; the band's page stays cached" \
+  sh -c "grep -q '^{\"count\":$count_before,' '$T/body' && grep -q '\"title\":\"罗湖高价房源\"' '$T/body'"
+req GET "/api/houseinfos/?$dearest"
+check "  ... but the dearest-first page, which it now heads, is read afresh" grep -q "\"results\":\[{\"houseid\":${cheap:-0}," "$T/body"
+req PATCH "/api/houseinfos/${cheap:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"price":5500}'
+req GET "/api/houseinfos/?$band_high"
+check "a price edit into the 5000-8000 band: its page counts one more, read afresh" \
+  sh -c "grep -q '^{\"count\":$((count_before + 1)),' '$T/body' && grep -q '\"title\":\"罗湖改名房源\"' '$T/body'"
+sql "UPDATE tb_house_info SET title = '$top_title' WHERE houseid = ${top:-0}"
+for house in "$dear" "$cheap"; do req DELETE "/api/houseinfos/${house:-0}/" -H "token: $OWNER"; done
+req GET "/api/houseinfos/?$band_high"
+check "  ... both deleted: the page counts them no more at once" grep -q "^{\"count\":$((count_before - 1))," "$T/body"
+
 section "listings: 管理员 may do everything (shared/sql/009_admin_all_privileges.sql)"
 # The old site's grants left 管理员 without POST and PUT on /api/houseinfos/.
 req POST /api/houseinfos/ -H "$J" -H "token: $ADMIN" --data-binary "$NEW_LISTING"

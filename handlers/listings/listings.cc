@@ -8,12 +8,15 @@
 #include <map>
 #include <set>
 
+#include "base/log.h"
+#include "data/write_log.h"
 #include "http/body.h"
 #include "resource/audit.h"
 #include "resource/handler_kit.h"
 #include "resource/list_query.h"
 #include "resource/media.h"
 #include "resource/resource.h"
+#include "page_validity.h"
 #include "search_plan.h"
 
 namespace zf::listings {
@@ -49,17 +52,20 @@ Status LoadTags(Db& db, const std::vector<int64_t>& ids, std::map<int64_t, std::
   return Status::Ok();
 }
 
-// Cache generations by place. Every listing write moves kAllListings, the
-// generation of each district its row names before and after the write
-// (PlaceGeneration of its distid2 and distid3) and the listing's own
-// (RowGeneration). A page (and a count) of district X keys on X's
-// generation: whatever X is (a city: h.distid2 = X; a county: h.distid3 = X;
-// anything else: either column = X), it shows exactly the listings one of
-// whose two districts is X, so every write that could change it moves it
-// and a write elsewhere leaves it. A page without district keys on
-// kAllListings. Tools that write rows behind the handlers' back
-// (zufang-gen-listings) move kBulkListings, which every listing page and
-// detail also keys on.
+// Cached pages by place. A page (and a count) of district X is kept under
+// X's place (PlaceGeneration): whatever X is (a city: h.distid2 = X; a
+// county: h.distid3 = X; anything else: either column = X), it shows exactly
+// the listings one of whose two districts is X. A page without district is
+// kept under kAllListings. Every listing write appends its record (the row
+// before and after) to the write log of kAllListings and of each district
+// its row names before and after (data/write_log.h), and a hit asks the
+// records since the page was filled whether they change it
+// (page_validity.h): a write elsewhere, or one the page cannot show, leaves
+// it. The place's generation, in the page's key too, is moved only when an
+// append fails. A write also moves the listing's own generation
+// (RowGeneration, its detail). Tools that write rows behind the handlers'
+// back (zufang-gen-listings) move kBulkListings, which every listing page
+// and detail also keys on.
 const char* const kAllListings = "listings";
 const char* const kBulkListings = "listings-bulk";
 
@@ -87,21 +93,52 @@ std::vector<std::string> DetailGenerations(int64_t id) {
   return {RowGeneration(id), kBulkListings, "agents", "estates", "tags", "housetypes"};
 }
 
-// What a write of listing `id` moves (Resource hook written_generations):
-// its row's places as they are in the transaction (read before and after
-// the write, so a move from one city to another moves both).
-Status ListingGenerations(Db& tx, int64_t id, std::set<std::string>* out) {
-  out->insert(kAllListings);
-  out->insert(RowGeneration(id));
+// What a write of listing `id` leaves (Resource hook written_generations):
+// its detail's generation, and the row as it is in the transaction (read
+// before and after the write) for the write logs of its places.
+Status ListingGenerations(Db& tx, int64_t id, WriteStage stage, WriteEffects* out) {
+  out->generations.insert(RowGeneration(id));
   Rows rows;
-  Status s = tx.Query("SELECT distid2, distid3 FROM tb_house_info WHERE houseid = ?",
+  Status s = tx.Query("SELECT houseid, distid2, distid3, typeid, price, area, pubdate FROM tb_house_info "
+                      "WHERE houseid = ?",
                       {Param(static_cast<long long>(id))}, &rows);
   if (!s.ok()) return s;
-  for (const Row& r : rows) {
-    out->insert(PlaceGeneration(r.Int(0)));
-    out->insert(PlaceGeneration(r.Int(1)));
-  }
+  if (rows.empty()) return Status::Ok();
+  ListingState state;
+  state.houseid = rows[0].Int(0);
+  state.distid2 = rows[0].Int(1);
+  state.distid3 = rows[0].Int(2);
+  state.type_id = rows[0].Int(3);
+  state.price = static_cast<double>(rows[0].Int(4));
+  state.area = static_cast<double>(rows[0].Int(5));
+  state.pubdate = rows[0].Str(6);
+  (stage == WriteStage::kBefore ? out->before : out->after) = EncodeListing(state);
   return Status::Ok();
+}
+
+// After a listing write committed (Resource hook announce_write): its record
+// goes to the write log of every place that shows it, before or after
+// (kAllListings, its cities and counties). A log the record may not have
+// reached gets its place's generation moved instead, which every page of the
+// place is also kept under, retried in the background (data/generations.h).
+void AnnounceListingWrite(ThreadServices* services, const Request& req, const WriteEffects& effects) {
+  std::string record = (effects.before ? *effects.before : "-") + " " + (effects.after ? *effects.after : "-");
+  std::set<std::string> places = {kAllListings};
+  for (const std::optional<std::string>* text : {&effects.before, &effects.after}) {
+    std::optional<ListingState> state;
+    if (*text && DecodeListing(**text, &state) && state) {
+      places.insert(PlaceGeneration(state->distid2));
+      places.insert(PlaceGeneration(state->distid3));
+    }
+  }
+  Cache* cache = services->memcached();
+  for (const std::string& place : places) {
+    Status s = AppendToWriteLog(cache, WriteLogKey(services->cache_prefix(), place), record);
+    if (!s.ok()) {
+      LogError(req.request_id, "write log " + place + ": " + s.message() + "; its generation is moved instead");
+      MarkWritten(services, req, place);
+    }
+  }
 }
 
 // The search form's bands, as tb_house_count keeps its counts: the same
@@ -150,11 +187,34 @@ Status KeptCounts(Db& db, int level, double distid, const int64_t* type_id, int 
   return Status::Ok();
 }
 
-// COUNT(*) of the listings `where` selects, cached per filter set.
+// The write log a page and its count are checked against, as the request
+// read it before the database (data/write_log.h): `view` null when there is
+// none to read (memcached unreachable: nothing is cached then).
+struct LogAt {
+  const WriteLogView* view = nullptr;
+};
+
+// True when no record of `log` after `pos` of `epoch` could change what
+// `changes` tests (false too when the log lost them).
+template <class Changes>
+bool UnchangedSince(const WriteLogView& log, std::string_view epoch, uint64_t pos, const Changes& changes) {
+  std::vector<std::string_view> records;
+  if (!RecordsSince(log, epoch, pos, &records)) return false;
+  for (std::string_view record : records) {
+    std::optional<ListingState> before, after;
+    if (!DecodeChange(record, &before, &after) || changes(before, after)) return false;
+  }
+  return true;
+}
+
+// COUNT(*) of the listings `where` selects, cached per filter set and kept
+// while the write log names no listing entering or leaving the filters.
+// Cached as "<epoch> <position> <count>".
 Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::string>& shown, const std::string& where,
-                   const std::vector<Param>& params, int64_t* count) {
+                   const std::vector<Param>& params, const PageFilter& filter, const LogAt& log, int64_t* count) {
   std::string key;
-  std::string generation = CurrentGenerations(services->memcached(), services->cache_prefix(), shown);
+  std::string generation =
+      log.view == nullptr ? "" : CurrentGenerations(services->memcached(), services->cache_prefix(), shown);
   if (!generation.empty()) {
     key = services->cache_prefix() + "listings-count:" + generation + ":" + where;
     for (const Param& p : params) {
@@ -168,15 +228,110 @@ Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::stri
   }
   std::string cached;
   if (!key.empty() && services->memcached()->Get(key, &cached).ok()) {
-    *count = std::strtoll(cached.c_str(), nullptr, 10);
-    return Status::Ok();
+    char epoch[64];
+    unsigned long long pos = 0;
+    long long kept = 0;
+    if (sscanf(cached.c_str(), "%63s %llu %lld", epoch, &pos, &kept) == 3 &&
+        UnchangedSince(*log.view, epoch, pos, [&](const auto& before, const auto& after) {
+          return ChangesCount(filter, before, after);
+        })) {
+      *count = kept;
+      return Status::Ok();
+    }
   }
   Rows rows;
   Status s = db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows);
   if (!s.ok()) return s;
   *count = rows[0].Int(0);
-  if (!key.empty()) services->memcached()->Set(key, std::to_string(*count), kListTtl);
+  if (!key.empty()) {
+    services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " + std::to_string(*count),
+                               kListTtl);
+  }
   return Status::Ok();
+}
+
+// A page of the search, cached under the generations of `shown` and checked
+// on every hit against the write log of its place (shown[0]): a write whose
+// record could change it (page_validity.h) makes it a miss; any other write
+// leaves it. Cached as "zfp1 <epoch> <position> <expires> <last item>\n" +
+// the body. A hit that passed many records stores the page again at the
+// log's end, so it outlives the log's compaction. `build` answers the body
+// and the page's last item.
+using PageBuilder = std::function<Status(PageRequest* page, const LogAt& log, std::string* out, Frontier* last)>;
+
+Response ValidatedList(ThreadServices* services, const Request& req, const std::vector<std::string>& shown,
+                       const PageFilter& filter, const Ordering& ordering, const PageBuilder& build) {
+  PageRequest page;
+  if (!ParsePage(req.query, &page).ok()) return ErrorResponse(Status::InvalidPage());
+  Cache* cache = services->memcached();
+  const std::string& prefix = services->cache_prefix();
+  std::string generation = CurrentGenerations(cache, prefix, shown);
+  std::string body;
+  Frontier last;
+  Status s;
+  time_t now = time(nullptr);
+  if (generation.empty()) {
+    s = build(&page, LogAt{}, &body, &last);  // memcached unreachable: straight from the database
+  } else {
+    std::string names;
+    for (const std::string& r : shown) names += r + ",";
+    // Links in the body are absolute: the variant is the whole request URL.
+    const std::string key = CacheKey(prefix + names + generation + ":list:" + req.scheme + "://" + req.host +
+                                     req.raw_path + "?" + req.raw_query);
+    const std::string log_key = WriteLogKey(prefix, shown[0]);
+    std::map<std::string, std::string> found;
+    cache->GetMulti({key, log_key}, &found);
+    std::string log_value;
+    WriteLogView log;
+    bool have_log = found.count(log_key) != 0 && ParseWriteLog(found[log_key], &log);
+    if (have_log) log_value = found[log_key];
+    ParseWriteLog(log_value, &log);  // point into our own copy
+    auto it = found.find(key);
+    if (have_log && it != found.end()) {
+      const std::string& value = it->second;
+      size_t nl = value.find('\n');
+      char epoch[64], frontier[200];
+      unsigned long long pos = 0;
+      long long expires = 0;
+      if (nl != std::string::npos &&
+          sscanf(value.substr(0, nl).c_str(), "zfp1 %63s %llu %lld %199s", epoch, &pos, &expires, frontier) == 4 &&
+          DecodeFrontier(frontier, &last) &&
+          UnchangedSince(log, epoch, pos, [&](const auto& before, const auto& after) {
+            return ChangesPage(filter, ordering, last, before, after);
+          })) {
+        body = value.substr(nl + 1);
+        if (log.end - pos > kWriteLogKeepBytes / 2 && expires > now) {
+          cache->Set(key, "zfp1 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(expires) + " " +
+                              frontier + "\n" + body,
+                     static_cast<int>(expires - now));
+        }
+        Response r = Response::Json(200, std::move(body));
+        SetCacheHeaders(&r, kListTtl, now);
+        return r;
+      }
+    }
+    // A miss: the log's position first, then the database (FreshReads: a
+    // replica only once it holds what the primary had committed).
+    if (!have_log) {
+      if (OpenWriteLog(cache, log_key, &log_value, &log).ok()) have_log = true;
+    }
+    {
+      FreshReads fresh(services->db());
+      s = build(&page, have_log ? LogAt{&log} : LogAt{}, &body, &last);
+    }
+    if (s.ok() && have_log) {
+      cache->Set(key, "zfp1 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(now + kListTtl) +
+                          " " + EncodeFrontier(last) + "\n" + body,
+                 kListTtl);
+    }
+  }
+  if (!s.ok()) {
+    if (s.code() == Status::Code::kInvalidPage) return ErrorResponse(s);
+    return LoggedError(s, req);
+  }
+  Response r = Response::Json(200, std::move(body));
+  SetCacheHeaders(&r, kListTtl, now);
+  return r;
 }
 
 // The index hint of a page's id query: the range PlanSearch chose, for a
@@ -206,7 +361,17 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   }
   if (!errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
   const std::vector<std::string> shown = PageGenerations(district);
-  return CachedList(ctx.services, req, shown, kListTtl, [&](PageRequest* page_request, std::string* out) {
+  PageFilter filter;
+  filter.district = district;
+  filter.minprice = minprice;
+  filter.maxprice = maxprice;
+  filter.minarea = minarea;
+  filter.maxarea = maxarea;
+  if (type) filter.type = type_id;
+  filter.title = title.has_value();
+  const Ordering ordering = OrderingTerms(req.query, kOrdering, "-pubdate");
+  return ValidatedList(ctx.services, req, shown, filter, ordering,
+                       [&](PageRequest* page_request, const LogAt& log, std::string* out, Frontier* last) {
     PageRequest& page = *page_request;
     Db db(ctx.services->db());
     Rows rows;
@@ -268,7 +433,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       if (!st.ok()) return st;
       count = CountMatching(bands, price_low, price_high);
     } else {
-      Status st = CountByRows(ctx.services, db, shown, where, params, &count);
+      Status st = CountByRows(ctx.services, db, shown, where, params, filter, log, &count);
       if (!st.ok()) return st;
     }
     // An unknown type is a 400, not an empty page. Listings of a type prove
@@ -307,7 +472,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     }
     s = db.QueryFresh(
         "SELECT x.houseid, x.title, x.area, x.floor, x.totalfloor, x.price, x.priceunit, x.mainphoto, x.street, "
-        "d.distid, d.name, t.typeid, t.name FROM (SELECT h.houseid FROM tb_house_info h" + index_hint +
+        "d.distid, d.name, t.typeid, t.name, x.pubdate FROM (SELECT h.houseid FROM tb_house_info h" + index_hint +
             where + order + " LIMIT ? OFFSET ?) AS p JOIN tb_house_info x ON x.houseid = p.houseid "
             "JOIN tb_district d ON d.distid = x.distid3 JOIN tb_house_type t ON t.typeid = x.typeid" + outer_order,
         page_params, &rows);
@@ -331,6 +496,13 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       w.EndObject();
     }
     w.EndArray();
+    if (!rows.empty()) {  // what the write log's records are compared with (page_validity.h)
+      ListingState item;
+      item.houseid = rows.back().Int(0);
+      item.price = static_cast<double>(rows.back().Int(5));
+      item.pubdate = rows.back().Str(13);
+      *last = item;
+    }
     *out = RenderPage(req, page, count, w.str());
     return Status::Ok();
   });
@@ -537,6 +709,7 @@ const Resource kListings = {
               .after_save = SaveDependents,
               .before_delete = DeleteDependents,
               .written_generations = ListingGenerations,
+              .announce_write = AnnounceListingWrite,
               .detail_generations = DetailGenerations},
 };
 

@@ -61,6 +61,8 @@ MemcachedCache::MemcachedCache(const MemcachedSettings& settings) : settings_(se
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, settings.timeout_ms);
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, settings.timeout_ms);
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+  // Fetches carry compare-and-swap tokens (write logs compact with them).
+  memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
   // Keep libmemcached from its own long back-off; Down() handles outages.
   memcached_behavior_set(mc_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0);
 }
@@ -175,6 +177,65 @@ Status MemcachedCache::GetMulti(const std::vector<std::string>& keys, std::map<s
   return Status::Ok();
 }
 
+Status MemcachedCache::Append(const std::string& key, std::string_view value) {
+  if (Down()) return Status::Unavailable("memcached down");
+  memcached_return_t rc = memcached_append(mc_, key.data(), key.size(), value.data(), value.size(), 0, 0);
+  if (rc == MEMCACHED_SUCCESS) return Status::Ok();
+  if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_NOTFOUND) return Status::NotFound(key);
+  if (rc == MEMCACHED_E2BIG) return Status::TooLarge("memcached append: value refused");
+  return Failed("append", rc);
+}
+
+Status MemcachedCache::Add(const std::string& key, std::string_view value, int ttl_seconds) {
+  if (Down()) return Status::Unavailable("memcached down");
+  memcached_return_t rc = memcached_add(mc_, key.data(), key.size(), value.data(), value.size(),
+                                        MemcachedExpiration(ttl_seconds), 0);
+  if (rc == MEMCACHED_SUCCESS) return Status::Ok();
+  if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS) return Status::Conflict(key);
+  return Failed("add", rc);
+}
+
+Status MemcachedCache::GetWithCas(const std::string& key, std::string* value, uint64_t* cas) {
+  if (Down()) return Status::Unavailable("memcached down");
+  const char* keys[] = {key.data()};
+  size_t lens[] = {key.size()};
+  memcached_return_t rc = memcached_mget(mc_, keys, lens, 1);
+  if (rc != MEMCACHED_SUCCESS) return Failed("gets", rc);
+  memcached_result_st* result = memcached_fetch_result(mc_, nullptr, &rc);
+  if (result == nullptr) {
+    if (rc == MEMCACHED_END || rc == MEMCACHED_NOTFOUND) return Status::NotFound(key);
+    return Failed("gets", rc);
+  }
+  value->assign(memcached_result_value(result), memcached_result_length(result));
+  *cas = memcached_result_cas(result);
+  memcached_result_free(result);
+  // Drain the END marker, so the next command starts clean.
+  while ((result = memcached_fetch_result(mc_, nullptr, &rc)) != nullptr) memcached_result_free(result);
+  return Status::Ok();
+}
+
+Status MemcachedCache::CompareAndSwap(const std::string& key, std::string_view value, int ttl_seconds, uint64_t cas) {
+  if (Down()) return Status::Unavailable("memcached down");
+  memcached_return_t rc = memcached_cas(mc_, key.data(), key.size(), value.data(), value.size(),
+                                        MemcachedExpiration(ttl_seconds), 0, cas);
+  if (rc == MEMCACHED_SUCCESS) return Status::Ok();
+  if (rc == MEMCACHED_DATA_EXISTS) return Status::Conflict(key);
+  if (rc == MEMCACHED_NOTFOUND) return Status::NotFound(key);
+  if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_E2BIG) return Status::TooLarge("memcached cas: value refused");
+  return Failed("cas", rc);
+}
+
+// ---- Cache (defaults) -------------------------------------------------------
+
+Status Cache::Append(const std::string&, std::string_view) { return Status::Unavailable("append: not supported"); }
+Status Cache::Add(const std::string&, std::string_view, int) { return Status::Unavailable("add: not supported"); }
+Status Cache::GetWithCas(const std::string&, std::string*, uint64_t*) {
+  return Status::Unavailable("gets: not supported");
+}
+Status Cache::CompareAndSwap(const std::string&, std::string_view, int, uint64_t) {
+  return Status::Unavailable("cas: not supported");
+}
+
 // ---- InMemoryCache ----------------------------------------------------------
 
 Status InMemoryCache::Get(const std::string& key, std::string* value) {
@@ -189,7 +250,7 @@ Status InMemoryCache::Get(const std::string& key, std::string* value) {
 Status InMemoryCache::Set(const std::string& key, std::string_view value, int ttl_seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   if (down_) return Status::Unavailable("fake cache down");
-  items_[key] = Item{std::string(value), now_ + ttl_seconds};
+  items_[key] = Item{std::string(value), now_ + ttl_seconds, next_cas_++};
   return Status::Ok();
 }
 
@@ -223,6 +284,45 @@ Status InMemoryCache::GetMulti(const std::vector<std::string>& keys, std::map<st
     auto it = items_.find(key);
     if (it != items_.end() && it->second.expires > now_) (*found)[key] = it->second.value;
   }
+  return Status::Ok();
+}
+
+Status InMemoryCache::Append(const std::string& key, std::string_view value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Status::Unavailable("fake cache down");
+  auto it = items_.find(key);
+  if (it == items_.end() || it->second.expires <= now_) return Status::NotFound(key);
+  it->second.value.append(value);
+  it->second.cas = next_cas_++;
+  return Status::Ok();
+}
+
+Status InMemoryCache::Add(const std::string& key, std::string_view value, int ttl_seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Status::Unavailable("fake cache down");
+  auto it = items_.find(key);
+  if (it != items_.end() && it->second.expires > now_) return Status::Conflict(key);
+  items_[key] = Item{std::string(value), now_ + ttl_seconds, next_cas_++};
+  return Status::Ok();
+}
+
+Status InMemoryCache::GetWithCas(const std::string& key, std::string* value, uint64_t* cas) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Status::Unavailable("fake cache down");
+  auto it = items_.find(key);
+  if (it == items_.end() || it->second.expires <= now_) return Status::NotFound(key);
+  *value = it->second.value;
+  *cas = it->second.cas;
+  return Status::Ok();
+}
+
+Status InMemoryCache::CompareAndSwap(const std::string& key, std::string_view value, int ttl_seconds, uint64_t cas) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (down_) return Status::Unavailable("fake cache down");
+  auto it = items_.find(key);
+  if (it == items_.end() || it->second.expires <= now_) return Status::NotFound(key);
+  if (it->second.cas != cas) return Status::Conflict(key);
+  it->second = Item{std::string(value), now_ + ttl_seconds, next_cas_++};
   return Status::Ok();
 }
 

@@ -54,6 +54,18 @@ class Cache {
   // Forgets a recent failure, so the next call tries the server again at
   // once (for what must reach it, a write's new generation). No-op by default.
   virtual void RetryNow() {}
+
+  // The primitives of write logs (data/write_log.h). Unavailable by default:
+  // only caches that all processes share can keep a log.
+  // Appends `value` to an existing item, atomically: NotFound when absent.
+  virtual Status Append(const std::string& key, std::string_view value);
+  // Stores `value` only when `key` is absent: Conflict when present.
+  virtual Status Add(const std::string& key, std::string_view value, int ttl_seconds);
+  // Get, with the item's compare-and-swap token in *cas.
+  virtual Status GetWithCas(const std::string& key, std::string* value, uint64_t* cas);
+  // Stores `value` only when the item is still as read with token `cas`:
+  // Conflict when it changed since, NotFound when it is gone.
+  virtual Status CompareAndSwap(const std::string& key, std::string_view value, int ttl_seconds, uint64_t cas);
 };
 
 struct MemcachedSettings {
@@ -77,6 +89,10 @@ class MemcachedCache : public Cache {
                    uint64_t* value) override;
   Status GetMulti(const std::vector<std::string>& keys, std::map<std::string, std::string>* found) override;
   void RetryNow() override { down_until_ = {}; }
+  Status Append(const std::string& key, std::string_view value) override;
+  Status Add(const std::string& key, std::string_view value, int ttl_seconds) override;
+  Status GetWithCas(const std::string& key, std::string* value, uint64_t* cas) override;
+  Status CompareAndSwap(const std::string& key, std::string_view value, int ttl_seconds, uint64_t cas) override;
 
  private:
   bool Down();
@@ -96,6 +112,10 @@ class InMemoryCache : public Cache {
   Status Increment(const std::string& key, uint64_t delta, uint64_t initial, int ttl_seconds,
                    uint64_t* value) override;
   Status GetMulti(const std::vector<std::string>& keys, std::map<std::string, std::string>* found) override;
+  Status Append(const std::string& key, std::string_view value) override;
+  Status Add(const std::string& key, std::string_view value, int ttl_seconds) override;
+  Status GetWithCas(const std::string& key, std::string* value, uint64_t* cas) override;
+  Status CompareAndSwap(const std::string& key, std::string_view value, int ttl_seconds, uint64_t cas) override;
 
   void AdvanceClock(int seconds);
   // When true every call answers Unavailable, as a stopped memcached would.
@@ -106,10 +126,12 @@ class InMemoryCache : public Cache {
   struct Item {
     std::string value;
     long expires;
+    uint64_t cas = 0;
   };
   std::mutex mu_;
   std::map<std::string, Item> items_;
   long now_ = 0;
+  uint64_t next_cas_ = 1;
   bool down_ = false;
 };
 

@@ -186,19 +186,25 @@ Status ClientView(ThreadServices* services, const Resource& r, const Given& give
 
 // Adds the generations a write of row `id` moves (the hook's, else the
 // resource's own) to *moved.
-Status AddWrittenGenerations(Db& tx, const Resource& r, int64_t id, std::set<std::string>* moved) {
+Status AddWrittenGenerations(Db& tx, const Resource& r, int64_t id, WriteStage stage, WriteEffects* moved) {
   if (r.hooks.written_generations == nullptr) {
-    moved->insert(r.name);
+    moved->generations.insert(r.name);
     return Status::Ok();
   }
-  return r.hooks.written_generations(tx, id, moved);
+  return r.hooks.written_generations(tx, id, stage, moved);
+}
+
+// After the write committed: its generations, then the resource's announcement.
+void Announce(ThreadServices* services, const Request& req, const Resource& r, const WriteEffects& moved) {
+  MarkWritten(services, req, moved.generations);
+  if (r.hooks.announce_write != nullptr) r.hooks.announce_write(services, req, moved);
 }
 
 // The answer to a create or update whose transaction returned `s`.
 Response Saved(ThreadServices* services, const Request& req, const Resource& r, const Given& given, const Status& s,
-               int http_status, const std::string& after, const std::set<std::string>& moved) {
+               int http_status, const std::string& after, const WriteEffects& moved) {
   if (!s.ok()) return LoggedError(ClientView(services, r, given, s), req);
-  MarkWritten(services, req, moved);
+  Announce(services, req, r, moved);
   return Response::Json(http_status, after);
 }
 
@@ -450,12 +456,12 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
   if (r.keys_after_fields && !errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
   Db db(services->db());
   std::string after;
-  std::set<std::string> moved;
+  WriteEffects moved;
   // Everything an attempt makes (its id above all) lives inside the body:
   // Transaction() runs it again after a deadlock, and each run starts from
   // the request, never from the rolled-back attempt (tests/rights.sh).
   Status s = db.Transaction([&](Db& tx) {
-    moved.clear();
+    moved = WriteEffects{};
     FieldErrors all = errors;  // the body's, then the keys' (a retried transaction starts again)
     Status st = CheckKeys(tx, r, given, &all);
     if (!st.ok()) return st;
@@ -470,7 +476,7 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
     }
     st = FinishSave(tx, r, req, id, given.extras, std::nullopt, &after);
     if (!st.ok()) return st;
-    return AddWrittenGenerations(tx, r, id, &moved);
+    return AddWrittenGenerations(tx, r, id, WriteStage::kAfter, &moved);
   });
   return Saved(services, req, r, given, s, 201, after, moved);
 }
@@ -490,15 +496,15 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
   }
   Db db(services->db());
   std::string after;
-  std::set<std::string> moved;
+  WriteEffects moved;
   Status s = db.Transaction([&](Db& tx) {
-    moved.clear();
+    moved = WriteEffects{};
     Record current;
     Status st = FindRecord(tx, r, id, true, &current);
     if (!st.ok()) return st;
     st = MayChange(tx, r, req, id);
     if (!st.ok()) return st;
-    st = AddWrittenGenerations(tx, r, id, &moved);  // the row as it was: where it leaves
+    st = AddWrittenGenerations(tx, r, id, WriteStage::kBefore, &moved);  // the row as it was: where it leaves
     if (!st.ok()) return st;
     FieldErrors all = errors;
     st = CheckKeys(tx, r, given, &all);
@@ -521,7 +527,7 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
     }
     st = FinishSave(tx, r, req, id, given.extras, before, &after);
     if (!st.ok()) return st;
-    return AddWrittenGenerations(tx, r, id, &moved);  // the row as written: where it arrives
+    return AddWrittenGenerations(tx, r, id, WriteStage::kAfter, &moved);  // the row as written: where it arrives
   });
   return Saved(services, req, r, given, s, 200, after, moved);
 }
@@ -530,15 +536,15 @@ Response DeleteResource(ThreadServices* services, const Request& req, const Path
   int64_t id = 0;
   if (!RowId(params, "id", &id)) return ErrorResponse(Status::NotFound(r.noun));
   Db db(services->db());
-  std::set<std::string> moved;
+  WriteEffects moved;
   Status s = db.Transaction([&](Db& tx) {
-    moved.clear();
+    moved = WriteEffects{};
     Record current;
     Status st = FindRecord(tx, r, id, true, &current);
     if (!st.ok()) return st;
     st = MayChange(tx, r, req, id);
     if (!st.ok()) return st;
-    st = AddWrittenGenerations(tx, r, id, &moved);  // the row as it was
+    st = AddWrittenGenerations(tx, r, id, WriteStage::kBefore, &moved);  // the row as it was
     if (!st.ok()) return st;
     std::string before;
     st = RenderRecord(tx, r, id, current, &before);  // the row as just read, not read again
@@ -554,7 +560,7 @@ Response DeleteResource(ThreadServices* services, const Request& req, const Path
     return WriteAudit(tx, req, r.table, std::to_string(id), before, std::nullopt);
   });
   if (!s.ok()) return LoggedError(s, req);
-  MarkWritten(services, req, moved);
+  Announce(services, req, r, moved);
   return NoContent();
 }
 

@@ -161,6 +161,17 @@ struct OwnerRule {
 };
 
 // Hooks for what the descriptor cannot say; any may be null.
+// Where in a write the hook `written_generations` is called.
+enum class WriteStage { kBefore, kAfter };
+
+// What a write leaves for the caches once it committed: the generations to
+// move, and what the resource's hooks noted of the row before and after the
+// write (opaque text of theirs; absent where there was no row).
+struct WriteEffects {
+  std::set<std::string> generations;
+  std::optional<std::string> before, after;
+};
+
 struct ResourceHooks {
   // The detail's answer (default: the write shape). Runs on `db` with `id`.
   Status (*detail)(Db& db, int64_t id, std::string* out) = nullptr;
@@ -174,13 +185,18 @@ struct ResourceHooks {
   Status (*after_save)(Db& tx, const Request& req, int64_t id, const WriteExtras& extras) = nullptr;
   // Before the row is deleted, in the same transaction (rows that go with it).
   Status (*before_delete)(Db& tx, const Request& req, int64_t id) = nullptr;
-  // The cache generations a write of row `id` moves (default: the
-  // resource's `name` alone). Called in the write's transaction on the row
-  // as it was (after it was read FOR UPDATE: update, delete) and on the row
-  // as written (create, update), so a row that changes place moves the
-  // generations of both; every name it adds is moved once the transaction
-  // committed.
-  Status (*written_generations)(Db& tx, int64_t id, std::set<std::string>* out) = nullptr;
+  // What a write of row `id` leaves for the caches (default: the
+  // resource's `name` alone, moved). Called in the write's transaction on
+  // the row as it was (kBefore, after it was read FOR UPDATE: update,
+  // delete) and on the row as written (kAfter: create, update), so a row
+  // that changes place moves the generations of both; every generation it
+  // adds is moved once the transaction committed, then `announce_write`
+  // (when set) gets the whole WriteEffects.
+  Status (*written_generations)(Db& tx, int64_t id, WriteStage stage, WriteEffects* out) = nullptr;
+  // After a committed write, beside the generations: e.g. records for a
+  // write log (data/write_log.h). Never fails the write: it must make up
+  // for what it could not do itself (a generation moved instead).
+  void (*announce_write)(ThreadServices* services, const Request& req, const WriteEffects& effects) = nullptr;
   // The generations the cached detail of row `id` is kept under (default:
   // `shown`); they must include every generation a write that changes the
   // detail moves.

@@ -1,0 +1,74 @@
+// Which cached listing pages a listing write could change, decided from the
+// write log's record of the write (data/write_log.h) and the page itself.
+//
+// A record names the listing before and after the write (absent before a
+// create, after a delete) by what the search filters and orders on. A page
+// is kept unless the record could change it:
+//   - neither state matches the page's filters: the page cannot show it;
+//   - one state matches and the other does not: the count changes;
+//   - both match (count unchanged): the page changes only if the listing
+//     sorts, before or after the write, at or before the page's last item
+//     (it is on the page, or moved into or out of the pages before it). An
+//     empty page (past the matches) stays empty.
+// The title filter is not evaluated here (its collation's matching is the
+// database's): a page with a title keyword is changed by any record whose
+// other filters match. Everything unsure counts as a change.
+#ifndef ZUFANG_HANDLERS_LISTINGS_PAGE_VALIDITY_H_
+#define ZUFANG_HANDLERS_LISTINGS_PAGE_VALIDITY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace zf::listings {
+
+// What the search filters and orders on, of one listing.
+struct ListingState {
+  int64_t houseid = 0;
+  int64_t distid2 = 0, distid3 = 0, type_id = 0;
+  double price = 0, area = 0;
+  std::string pubdate;  // as the database writes a DATE: YYYY-MM-DD
+};
+
+// A state as text without spaces ("-" for none), and back.
+std::string EncodeListing(const std::optional<ListingState>& state);
+bool DecodeListing(std::string_view text, std::optional<ListingState>* state);
+
+// A record of the write log: the two states, before and after, separated
+// by one space.
+std::string EncodeChange(const std::optional<ListingState>& before, const std::optional<ListingState>& after);
+bool DecodeChange(std::string_view record, std::optional<ListingState>* before, std::optional<ListingState>* after);
+
+struct PageFilter {
+  std::optional<double> district;  // distid2 or distid3 equals it
+  std::optional<double> minprice, maxprice, minarea, maxarea;
+  std::optional<int64_t> type;
+  bool title = false;
+};
+
+// The page's ordering: (column, descending) as OrderingTerms gives them
+// ("h.price", "h.pubdate"), then houseid ascending.
+using Ordering = std::vector<std::pair<std::string, bool>>;
+
+// The page's last item, or none for an empty page.
+using Frontier = std::optional<ListingState>;
+
+bool Matches(const PageFilter& filter, const ListingState& state);
+
+// True when the change could alter a page with this filter, ordering and
+// last item (see above). Pass `counts_only` for a cached count (no items).
+bool ChangesPage(const PageFilter& filter, const Ordering& ordering, const Frontier& last,
+                 const std::optional<ListingState>& before, const std::optional<ListingState>& after);
+bool ChangesCount(const PageFilter& filter, const std::optional<ListingState>& before,
+                  const std::optional<ListingState>& after);
+
+// The frontier's text in a cached page's header, and back.
+std::string EncodeFrontier(const Frontier& last);
+bool DecodeFrontier(std::string_view text, Frontier* last);
+
+}  // namespace zf::listings
+
+#endif  // ZUFANG_HANDLERS_LISTINGS_PAGE_VALIDITY_H_

@@ -1,0 +1,125 @@
+#include "page_validity.h"
+
+#include <boost/test/unit_test.hpp>
+
+namespace zf::listings {
+namespace {
+
+ListingState L(int64_t id, int64_t city, int64_t county, double price, double area, const char* pubdate,
+               int64_t type = 1) {
+  ListingState s;
+  s.houseid = id;
+  s.distid2 = city;
+  s.distid3 = county;
+  s.type_id = type;
+  s.price = price;
+  s.area = area;
+  s.pubdate = pubdate;
+  return s;
+}
+
+const Ordering kNewest = {{"h.pubdate", true}};
+const Ordering kCheapest = {{"h.price", false}};
+
+BOOST_AUTO_TEST_SUITE(page_validity)
+
+BOOST_AUTO_TEST_CASE(records_round_trip) {
+  std::optional<ListingState> before = L(7, 440300, 440304, 5300, 88.5, "2019-06-01");
+  std::optional<ListingState> after = L(7, 440300, 440305, 5100, 88.5, "2019-06-01", 3);
+  std::string record = EncodeChange(before, after);
+  BOOST_TEST(record.find('\n') == std::string::npos);
+  std::optional<ListingState> b, a;
+  BOOST_REQUIRE(DecodeChange(record, &b, &a));
+  BOOST_TEST(b->distid3 == 440304);
+  BOOST_TEST(a->distid3 == 440305);
+  BOOST_TEST(a->type_id == 3);
+  BOOST_TEST(a->price == 5100);
+  BOOST_TEST(b->area == 88.5);
+  BOOST_TEST(a->pubdate == "2019-06-01");
+  BOOST_REQUIRE(DecodeChange(EncodeChange(std::nullopt, after), &b, &a));
+  BOOST_TEST(!b.has_value());
+  BOOST_TEST(a.has_value());
+  BOOST_TEST(!DecodeChange("garbage", &b, &a));
+  BOOST_TEST(!DecodeChange("1,2,3 -", &b, &a));
+}
+
+BOOST_AUTO_TEST_CASE(a_write_in_another_city_changes_nothing) {
+  PageFilter beijing;
+  beijing.district = 110100;
+  ListingState last = L(1, 110100, 110101, 4000, 60, "2019-01-01");
+  auto shenzhen = L(9, 440300, 440304, 5300, 80, "2019-06-01");
+  auto edited = shenzhen;
+  edited.price = 5100;
+  BOOST_TEST(!ChangesPage(beijing, kNewest, last, shenzhen, edited));
+  BOOST_TEST(!ChangesCount(beijing, shenzhen, edited));
+  BOOST_TEST(!ChangesPage(beijing, kNewest, last, std::nullopt, shenzhen));  // a new listing there
+}
+
+BOOST_AUTO_TEST_CASE(entering_or_leaving_the_filters_changes_the_count) {
+  PageFilter f;
+  f.district = 440300;
+  f.minprice = 5000;
+  f.maxprice = 8000;
+  auto inside = L(9, 440300, 440304, 5300, 80, "2019-06-01");
+  auto below = inside;
+  below.price = 4999;
+  BOOST_TEST(ChangesCount(f, inside, below));
+  BOOST_TEST(ChangesPage(f, kNewest, std::nullopt, inside, below));  // even an empty page: its count
+  BOOST_TEST(ChangesCount(f, std::nullopt, inside));
+  BOOST_TEST(ChangesCount(f, inside, std::nullopt));
+  auto edge = inside;
+  edge.price = 8000;  // bounds are inclusive
+  BOOST_TEST(!ChangesCount(f, inside, edge));
+}
+
+BOOST_AUTO_TEST_CASE(a_change_inside_the_filters_changes_only_pages_up_to_it) {
+  PageFilter f;
+  f.district = 440300;
+  auto listing = L(9, 440300, 440304, 5300, 80, "2019-06-01");
+  auto edited = listing;
+  edited.price = 5200;
+  // Newest first: a page ending at a listing published after it does not show it.
+  BOOST_TEST(!ChangesPage(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, edited));
+  // ... one ending at an older listing shows it (or a page before it does).
+  BOOST_TEST(ChangesPage(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-05-01"), listing, edited));
+  // A tie on the date falls to houseid ascending.
+  BOOST_TEST(ChangesPage(f, kNewest, L(9, 440300, 440301, 1, 1, "2019-06-01"), listing, edited));
+  BOOST_TEST(!ChangesPage(f, kNewest, L(8, 440300, 440301, 1, 1, "2019-06-01"), listing, edited));
+  // Cheapest first: moving from after the page's last item to before it changes it.
+  auto cheap = listing;
+  cheap.price = 900;
+  BOOST_TEST(ChangesPage(f, kCheapest, L(3, 440300, 440301, 1000, 1, "2019-01-01"), listing, cheap));
+  BOOST_TEST(!ChangesPage(f, kCheapest, L(3, 440300, 440301, 1000, 1, "2019-01-01"), listing, edited));
+  // An empty page past the matches stays empty while the count holds.
+  BOOST_TEST(!ChangesPage(f, kNewest, std::nullopt, listing, edited));
+}
+
+BOOST_AUTO_TEST_CASE(title_keywords_and_unknown_orderings_count_as_changed) {
+  PageFilter f;
+  f.district = 440300;
+  f.title = true;
+  auto listing = L(9, 440300, 440304, 5300, 80, "2019-06-01");
+  BOOST_TEST(ChangesCount(f, listing, listing));
+  BOOST_TEST(ChangesPage(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
+  f.title = false;
+  BOOST_TEST(ChangesPage(f, {{"h.area", false}}, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
+  PageFilter other_city;
+  other_city.district = 110100;
+  other_city.title = true;
+  BOOST_TEST(!ChangesCount(other_city, listing, listing));
+}
+
+BOOST_AUTO_TEST_CASE(type_and_area_filters) {
+  PageFilter f;
+  f.type = 2;
+  f.minarea = 30;
+  f.maxarea = 50;
+  BOOST_TEST(Matches(f, L(1, 1, 2, 100, 30, "2019-01-01", 2)));
+  BOOST_TEST(!Matches(f, L(1, 1, 2, 100, 50.5, "2019-01-01", 2)));
+  BOOST_TEST(!Matches(f, L(1, 1, 2, 100, 40, "2019-01-01", 3)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace zf::listings
