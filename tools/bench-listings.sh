@@ -31,6 +31,28 @@
 #                                  prepared once and executed again and again, as the
 #                                  handlers send them through Connector/C++
 #
+#   tools/bench-listings.sh mixed  the http mode's rounds (search and static file)
+#                                  beside a steady writer, once per rate of RATES
+#                                  ("0 2 10 50" writes/s): per rate, search requests/s,
+#                                  p50, p99, the writes' p50 and p99 and non-2xx, the
+#                                  ratio to the static file. The cache is warmed again
+#                                  before each rate. Writes (zufang-bench-writer: open
+#                                  loop, each due at start + i/rate, at most 64 in flight,
+#                                  latency from when it was due), as 管理员 jackfrued with
+#                                  a token from POST /api/tokens/, to listings drawn at
+#                                  random from the table (so a city weighs what it
+#                                  holds), in cycles of ten: 8 PATCHes of a price (a
+#                                  step of at most 5% that stays inside the listing's
+#                                  form price band, so the mix's counts and last pages
+#                                  hold), 1 POST of a new listing copying a drawn
+#                                  listing's place, type, price, area and tags, and
+#                                  5 writes later 1 DELETE of that drawn listing: the
+#                                  table keeps its size and every place its count.
+#                                  The writer runs from 1 s before the rate's rounds to
+#                                  1 s after them: rate x (ROUNDS x 2 x DURATION + 2)
+#                                  writes to 127.0.0.1, then stops. Errors are counted
+#                                  and printed, not fatal.
+#
 # Data: when tb_house_info holds fewer than COUNT rows (default 1,000,000),
 # zufang-gen-listings adds the difference first (about three minutes for a
 # million). Requests: REQUESTS (2000) search-form queries drawn with SEED from
@@ -66,10 +88,12 @@ source "$ROOT/tools/lib.sh"
 : "${CACHE:=warm}"
 : "${DISTRICT_SQL:=level}"
 : "${SQL_STATEMENTS:=text}"
+: "${RATES:=0 2 10 50}"
 MODE="${1:-http}"
 case "$MODE" in
   http | sql | check) ;;
-  *) sed -n '2,51p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+  mixed) ;;
+  *) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac
 [[ "$ROUNDS" =~ ^[0-9]+$ && "$DURATION" =~ ^[0-9]+$ && "$ROUNDS" -ge 1 && "$ROUNDS" -le 50 \
    && "$DURATION" -ge 1 && "$DURATION" -le 120 ]] || die "ROUNDS must be 1..50 and DURATION 1..120"
@@ -81,6 +105,9 @@ esac
 [[ "$CACHE" == warm || "$CACHE" == bust ]] || die "CACHE must be warm or bust"
 [[ "$DISTRICT_SQL" == level || "$DISTRICT_SQL" == or ]] || die "DISTRICT_SQL must be level or or"
 [[ "$SQL_STATEMENTS" == text || "$SQL_STATEMENTS" == prepared ]] || die "SQL_STATEMENTS must be text or prepared"
+for rate in $RATES; do
+  [[ "$rate" =~ ^[0-9]+$ && "$rate" -le 1000 ]] || die "RATES must be writes/s of 0..1000, separated by spaces"
+done
 command -v mariadb >/dev/null || die "the mariadb client is not installed (make deps)"
 if [ "$MODE" != sql ]; then
   [ "$MODE" = check ] || command -v wrk >/dev/null || die "wrk is not installed (make deps)"
@@ -396,6 +423,174 @@ load() {  # load LIST [bust] -> "requests/s p50_us p99_us"; fails on errors or s
 }
 bust=()
 [ "$CACHE" = bust ] && bust=(bust)
+
+# ---- Mixed: the rounds beside a steady writer --------------------------------------
+# mixed_load LIST [bust] -> "requests/s p50_us p99_us errors": as load, but
+# errors (statuses >= 400, socket errors) are counted, not fatal: under
+# writes a page may move past its last page for a moment.
+mixed_load() {
+  local out line
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s "$ROOT/tools/bench/listings.lua" \
+         "$BASE" -- "$@")"
+  line="$(grep '^BENCH ' <<<"$out")" || { printf '%s\n' "$out" >&2; die "wrk gave no results"; }
+  printf '%s %s %s %s\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(sed 's/.*p50_us=\([0-9]*\).*/\1/' <<<"$line")" "$(sed 's/.*p99_us=\([0-9]*\).*/\1/' <<<"$line")" \
+    "$(sed 's/.*status_errors=\([0-9]*\) socket_errors=\([0-9]*\).*/\1 \2/' <<<"$line" | awk '{print $1 + $2}')"
+}
+
+# mixed_sources N > sources.tsv: N listings drawn at random (SEED), with what
+# a copy of each needs: houseid title area floor totalfloor direction price
+# priceunit mainphoto street hassubway isshared hasagentfees typeid distid2
+# distid3 estateid agentid tags ("NULL" for none; tags comma-separated).
+mixed_sources() {
+  sql -e "SELECT h.houseid, h.title, h.area, h.floor, h.totalfloor, h.direction, h.price, h.priceunit, h.mainphoto,
+                 h.street, h.hassubway, h.isshared, h.hasagentfees, h.typeid, h.distid2, h.distid3, h.estateid,
+                 h.agentid, (SELECT GROUP_CONCAT(ht.tagid ORDER BY ht.tagid) FROM tb_house_tag ht
+                             WHERE ht.houseid = h.houseid)
+          FROM (SELECT houseid FROM tb_house_info ORDER BY RAND($SEED) LIMIT $1) AS s
+          JOIN tb_house_info h ON h.houseid = s.houseid"
+}
+
+# mixed_plan < sources.tsv > plan.tsv: METHOD PATH BODY per write, in cycles
+# of ten (PATCH, POST, PATCH x 4, DELETE, PATCH x 3): the POST copies a
+# source, the DELETE five writes later removes that source; each PATCH
+# moves its own source's price.
+mixed_plan() {
+  awk -F'\t' -v seed="$SEED" '
+    function js(v) { gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v); return "\"" v "\"" }
+    function flag(v) { return v == 1 ? "true" : "false" }
+    # A new price: a step of at most 5%, kept strictly inside the form price
+    # band of the old (an exact bound is a band of its own: it stays).
+    function moved(price,   lo, hi, i, p) {
+      for (i = 1; i <= nbounds; i++) if (price == bounds[i]) return price
+      lo = 0; hi = -1
+      for (i = 1; i <= nbounds; i++) { if (bounds[i] < price) lo = bounds[i]; else if (hi < 0) hi = bounds[i] }
+      p = int(price * (0.95 + 0.1 * rand()) + 0.5)
+      if (p == price) p = price + 1
+      if (p <= lo) p = lo + 1
+      if (hi >= 0 && p >= hi) p = hi - 1
+      return p < 1 ? 1 : p
+    }
+    function copy(   b) {
+      b = "{\"title\":" js($2) ",\"area\":" $3 ",\"floor\":" $4 ",\"totalfloor\":" $5 ",\"direction\":" js($6)
+      b = b ",\"price\":" $7 ",\"priceunit\":" js($8) ",\"mainphoto\":" js($9) ",\"street\":" js($10)
+      b = b ",\"hassubway\":" flag($11) ",\"isshared\":" flag($12) ",\"hasagentfees\":" flag($13)
+      b = b ",\"type\":" $14 ",\"district_level2\":" $15 ",\"district_level3\":" $16
+      if ($17 != "NULL") b = b ",\"estate\":" $17
+      if ($18 != "NULL") b = b ",\"agent\":" $18
+      return b ",\"tags\":[" ($19 == "NULL" ? "" : $19) "]}"
+    }
+    BEGIN { srand(seed); nbounds = split("0 1000 2000 3000 5000 8000", bounds, " "); OFS = "\t" }
+    {
+      slot = n % 10; n++
+      if (slot == 1) { print "POST", "/api/houseinfos/", copy(); doomed[n + 5] = $1; next }
+      if ((n) in doomed) { print "DELETE", "/api/houseinfos/" doomed[n] "/", "."; delete doomed[n]; next }
+      print "PATCH", "/api/houseinfos/" $1 "/", "{\"price\":" moved($7) "}"
+    }'
+}
+
+# mixed_token > FILE: a token of 管理员 (jackfrued), who may publish, change
+# and delete any listing.
+mixed_token() {
+  local answer
+  answer="$(curl -s --max-time 10 -H 'Content-Type: application/json' \
+    --data-binary '{"username":"jackfrued","password":"123456"}' "$BASE/api/tokens/")"
+  sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<<"$answer" | grep . \
+    || die "POST $BASE/api/tokens/ as jackfrued gave no token: $answer"
+}
+
+# mixed_writes OUT -> "p50_us p99_us non2xx sent" of the writer's lines.
+mixed_writes() {
+  printf '%s %s %s\n' "$(cut -f2 "$1" | percentiles)" "$(awk -F'\t' '$3 < 200 || $3 > 299' "$1" | wc -l)" \
+    "$(wc -l < "$1")"
+}
+
+mixed_run() {
+  local writer="$BUILD_DIR/tools/zufang-bench-writer" seconds total rate rounds_s
+  [ -x "$writer" ] || die "$writer is not built (cmake --build $BUILD_DIR --target zufang-bench-writer)"
+  mkdir -p "$WORK/mixed"
+  rm -f "$WORK/mixed"/*
+  # The writer starts 1 s before a rate's rounds and ends 1 s after them.
+  rounds_s=$((ROUNDS * 2 * DURATION))
+  seconds=$((rounds_s + 2))
+  total=0
+  for rate in $RATES; do total=$((total + rate * seconds)); done
+  ( umask 077; mixed_token > "$WORK/mixed/token" )
+  if [ "$total" -gt 0 ]; then
+    say "Drawing $total listings to write to (seed $SEED)"
+    mixed_sources "$total" > "$WORK/mixed/sources.tsv"
+    [ "$(wc -l < "$WORK/mixed/sources.tsv")" -eq "$total" ] || die "drawing the listings to write to failed"
+  fi
+  say "Listing search ($(wc -l < "$WORK/paths.txt") requests, cache $CACHE) vs. a static file of $size bytes," \
+      "beside writes at $RATES per second; wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s, $ROUNDS rounds per rate," \
+      "$(nproc) cores, $rows listings"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d1s -s "$ROOT/tools/bench/listings.lua" "$BASE" -- "$WORK/paths.txt" \
+    "${bust[@]}" >/dev/null  # warm-up of the connections and the handlers
+  local used=0 wpid s a a50 a99 e r sum_lines line
+  sum_lines=()
+  for rate in $RATES; do
+    if [ "$CACHE" = warm ]; then
+      fetch_all "$WORK/warm" < "$WORK/paths.txt"
+      [[ "$(statuses "$WORK/warm")" =~ ^200\ x\ [0-9]+$ ]] \
+        || die "warming the cache before $rate writes/s: answers $(statuses "$WORK/warm") (all should be 200)"
+      rm -rf "$WORK/warm"
+    fi
+    wpid=""
+    if [ "$rate" -gt 0 ]; then
+      sed -n "$((used + 1)),$((used + rate * seconds))p" "$WORK/mixed/sources.tsv" | mixed_plan \
+        > "$WORK/mixed/plan-$rate.tsv"
+      used=$((used + rate * seconds))
+      "$writer" --port "$HTTP_PORT" --rate "$rate" --seconds "$seconds" --token-file "$WORK/mixed/token" \
+        "$WORK/mixed/plan-$rate.tsv" "$WORK/mixed/writes-$rate.tsv" > "$WORK/mixed/writer-$rate.out" &
+      wpid=$!
+      sleep 1
+    fi
+    local statics=() apis=() p50s=() p99s=() ratios=() errs=0
+    for round in $(seq 1 "$ROUNDS"); do
+      read -r s _ _ e <<<"$(mixed_load "$WORK/static.txt")"
+      errs=$((errs + e))
+      read -r a a50 a99 e <<<"$(mixed_load "$WORK/paths.txt" "${bust[@]}")"
+      errs=$((errs + e))
+      statics+=("$s"); apis+=("$a"); p50s+=("$a50"); p99s+=("$a99")
+      ratios+=("$(awk -v a="$a" -v s="$s" 'BEGIN {printf "%.3f", a / s}')")
+    done
+    local wp50=- wp99=- wbad=- wsent=0 wlate=0
+    if [ -n "$wpid" ]; then
+      wait "$wpid" || die "the writer at $rate writes/s failed: $(cat "$WORK/mixed/writer-$rate.out")"
+      read -r wp50 wp99 wbad wsent <<<"$(mixed_writes "$WORK/mixed/writes-$rate.tsv")"
+      wlate="$(sed -n 's/.* late=\([0-9]*\) .*/\1/p' "$WORK/mixed/writer-$rate.out")"
+      wp50="$(awk -v v="$wp50" 'BEGIN {printf "%.1f", v / 1000}')"
+      wp99="$(awk -v v="$wp99" 'BEGIN {printf "%.1f", v / 1000}')"
+      # Any write not answered 2xx, by method and status.
+      awk -F'\t' '$3 < 200 || $3 > 299 { n[$4 " " $3]++ } END { for (k in n) printf "  %s writes: %s x %d\n", rate, k, n[k] }' \
+        rate="$rate" "$WORK/mixed/writes-$rate.tsv"
+      for method in PATCH POST DELETE; do
+        awk -F'\t' -v m="$method" '$4 == m { print $2 }' "$WORK/mixed/writes-$rate.tsv" | percentiles \
+          | awk -v rate="$rate" -v m="$method" '{ printf "  %s writes/s: %-6s p50 %.1f ms, p99 %.1f ms\n", rate, m, $1 / 1000, $2 / 1000 }'
+      done
+    fi
+    line="$(printf '%5s | %10.0f | %7.2f | %8.2f | %9s | %8s | %6s / %-6s | %6s' "$rate" \
+      "$(printf '%s\n' "${apis[@]}" | median)" \
+      "$(printf '%s\n' "${p50s[@]}" | median | awk '{print $1 / 1000}')" \
+      "$(printf '%s\n' "${p99s[@]}" | median | awk '{print $1 / 1000}')" \
+      "$wp50" "$wp99" "$wbad" "$errs" "$(printf '%s\n' "${ratios[@]}" | median)")"
+    say "$line   (static $(printf '%s\n' "${statics[@]}" | median | awk '{printf "%.0f", $1}') r/s;" \
+        "writes sent $wsent in $seconds s, $wlate late)"
+    sum_lines+=("$line")
+  done
+  say ""
+  say " rate | search r/s | p50 ms  |  p99 ms  | write p50 | p99 ms   | errors w / s    | ratio"
+  printf '%s\n' "${sum_lines[@]}"
+  say "rate: writes/s; search: medians over $ROUNDS rounds of ${DURATION}s; write p50/p99 over every write of" \
+      "the rate (ms, from when each was due); errors: writes not answered 2xx / search requests >= 400 or failed;" \
+      "ratio: search r/s over the static file's r/s, median of the rounds"
+  say "writes: in tens, 8 PATCH of a price (within its form band), 1 POST of a new listing copying a drawn one," \
+      "1 DELETE of that drawn listing 5 writes later (80% / 10% / 10%), as 管理员, to listings drawn at random"
+}
+if [ "$MODE" = mixed ]; then
+  mixed_run
+  exit 0
+fi
 
 say "Listing search ($(wc -l < "$WORK/paths.txt") requests, cache $CACHE) vs. a static file of $size bytes;" \
     "wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s, $ROUNDS rounds, $(nproc) cores, $rows listings"
