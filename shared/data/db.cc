@@ -15,6 +15,8 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "base/log.h"
@@ -474,9 +476,17 @@ Status Db::Execute(std::string_view sql, const std::vector<Param>& params, uint6
 }
 
 Status Db::Transaction(const std::function<Status(Db&)>& body) {
-  // A deadlock victim was rolled back whole: run it again, a few times.
+  // A deadlock victim was rolled back whole: run it again, a few times,
+  // after a short random pause that grows, so the writers it met (all
+  // retrying too, under a burst of writes to the same kept counts) do not
+  // meet again in the same order.
   Status s;
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  thread_local std::minstd_rand jitter(std::random_device{}());
+  for (int attempt = 0; attempt < kTransactionAttempts; ++attempt) {
+    if (attempt > 0) {
+      std::uniform_int_distribution<int> pause_us(0, 2000 << attempt);
+      std::this_thread::sleep_for(std::chrono::microseconds(pause_us(jitter)));
+    }
     s = TransactionOnce(body);
     if (s.code() != Status::Code::kAborted) return s;
   }

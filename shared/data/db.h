@@ -47,8 +47,9 @@
 // missing foreign key row InvalidArgument; anything else Internal. The
 // messages are for logs: they may carry the server's text, never show them
 // to clients (ErrorResponse maps database statuses to generic details).
-// Transaction() runs its body again (up to three times) when the server
-// chose it as a deadlock victim, which it rolled back whole.
+// Transaction() runs its body again (up to kTransactionAttempts times, after
+// a short random pause) when the server chose it as a deadlock victim, which
+// it rolled back whole.
 //
 // Thread-safety: DbConnections and Db belong to one thread.
 #ifndef ZUFANG_SHARED_DB_H_
@@ -197,6 +198,9 @@ class FreshReads {
  private:
   DbConnections* conns_;
 };
+
+// How many times Transaction() runs a body the server chose as a deadlock victim.
+constexpr int kTransactionAttempts = 5;
 
 class Db {
  public:
