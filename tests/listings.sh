@@ -286,6 +286,18 @@ check "a price edit into the 5000-8000 band? no: past it, to 90000 元; the band
   sh -c "grep -q '^{\"count\":$count_before,' '$T/body' && grep -q '\"title\":\"罗湖高价房源\"' '$T/body'"
 req GET "/api/houseinfos/?$dearest"
 check "  ... but the dearest-first page, which it now heads, is read afresh" grep -q "\"results\":\[{\"houseid\":${cheap:-0}," "$T/body"
+cp "$T/body" "$T/page-dearest-now"
+dearest_count="$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/body")"
+sql "UPDATE tb_house_info SET title = '罗湖最贵改名' WHERE houseid = ${cheap:-0}"
+req POST /api/houseinfos/ -H "$J" -H "token: $OWNER" --data-binary "${lh_body/\"price\":6000/\"price\":1000}"
+extra="$(sed -n 's/^{"houseid":\([0-9]*\),.*/\1/p' "$T/body")"
+req GET "/api/houseinfos/?$dearest"
+check "a new listing that sorts after the full dearest-first page: the page counts it, from the cache" \
+  sh -c "grep -q '^{\"count\":$((dearest_count + 1)),' '$T/body' && grep -q '\"title\":\"罗湖高价房源\"' '$T/body' && grep -q '\"next\":\"[^\"]*page=2' '$T/body'"
+req DELETE "/api/houseinfos/${extra:-0}/" -H "token: $OWNER"
+req GET "/api/houseinfos/?$dearest"
+check "  ... and counts it no more once deleted, still from the cache" \
+  sh -c "grep -q '^{\"count\":$dearest_count,' '$T/body' && grep -q '\"title\":\"罗湖高价房源\"' '$T/body'"
 req PATCH "/api/houseinfos/${cheap:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"price":5500}'
 req GET "/api/houseinfos/?$band_high"
 check "a price edit into the 5000-8000 band: its page counts one more, read afresh" \

@@ -194,21 +194,30 @@ struct LogAt {
   const WriteLogView* view = nullptr;
 };
 
-// True when no record of `log` after `pos` of `epoch` could change what
-// `changes` tests (false too when the log lost them).
-template <class Changes>
-bool UnchangedSince(const WriteLogView& log, std::string_view epoch, uint64_t pos, const Changes& changes) {
+// The records of `log` after `pos` of `epoch`, summed by `effect` (one of
+// page_validity.h's): false when one makes the cached answer stale (or the
+// log lost them), else true with the count's net move in *delta.
+template <class EffectOf>
+bool NetEffectSince(const WriteLogView& log, std::string_view epoch, uint64_t pos, const EffectOf& effect,
+                    int64_t* delta) {
+  *delta = 0;
   std::vector<std::string_view> records;
   if (!RecordsSince(log, epoch, pos, &records)) return false;
   for (std::string_view record : records) {
     std::optional<ListingState> before, after;
-    if (!DecodeChange(record, &before, &after) || changes(before, after)) return false;
+    if (!DecodeChange(record, &before, &after)) return false;
+    switch (effect(before, after)) {
+      case Effect::kNone: break;
+      case Effect::kOneMore: ++*delta; break;
+      case Effect::kOneFewer: --*delta; break;
+      case Effect::kStale: return false;
+    }
   }
   return true;
 }
 
-// COUNT(*) of the listings `where` selects, cached per filter set and kept
-// while the write log names no listing entering or leaving the filters.
+// COUNT(*) of the listings `where` selects, cached per filter set and moved
+// by the write log's records of listings entering or leaving the filters.
 // Cached as "<epoch> <position> <count>".
 Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::string>& shown, const std::string& where,
                    const std::vector<Param>& params, const PageFilter& filter, const LogAt& log, int64_t* count) {
@@ -231,11 +240,16 @@ Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::stri
     char epoch[64];
     unsigned long long pos = 0;
     long long kept = 0;
+    int64_t delta = 0;
     if (sscanf(cached.c_str(), "%63s %llu %lld", epoch, &pos, &kept) == 3 &&
-        UnchangedSince(*log.view, epoch, pos, [&](const auto& before, const auto& after) {
-          return ChangesCount(filter, before, after);
-        })) {
-      *count = kept;
+        NetEffectSince(*log.view, epoch, pos, [&](const auto& before, const auto& after) {
+          return CountEffect(filter, before, after);
+        }, &delta)) {
+      *count = kept + delta;
+      if (pos != log.view->end) {
+        services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " +
+                                            std::to_string(*count), kListTtl);
+      }
       return Status::Ok();
     }
   }
@@ -250,14 +264,29 @@ Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::stri
   return Status::Ok();
 }
 
+// What a page's builder answers: its count and items, and its last item.
+struct PageParts {
+  int64_t count = 0;
+  std::string results = "[]";  // the items, a JSON array
+  Frontier last;
+  bool full = false;           // as many items as the page's size
+};
+
+// The cached form of a page: "zfp2 <epoch> <position> <expires> <last item>
+// <count> <full>\n" + its items.
+std::string StoredPage(const WriteLogView& log, long long expires, const PageParts& parts) {
+  return "zfp2 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(expires) + " " +
+         EncodeFrontier(parts.last) + " " + std::to_string(parts.count) + " " + (parts.full ? "1" : "0") + "\n" +
+         parts.results;
+}
+
 // A page of the search, cached under the generations of `shown` and checked
 // on every hit against the write log of its place (shown[0]): a write whose
-// record could change it (page_validity.h) makes it a miss; any other write
-// leaves it. Cached as "zfp1 <epoch> <position> <expires> <last item>\n" +
-// the body. A hit that passed many records stores the page again at the
-// log's end, so it outlives the log's compaction. `build` answers the body
-// and the page's last item.
-using PageBuilder = std::function<Status(PageRequest* page, const LogAt& log, std::string* out, Frontier* last)>;
+// record could change its items makes it a miss; one that only moves its
+// count is added to the count; any other write leaves it (page_validity.h).
+// A hit that passed records stores the page again at the log's end, so it
+// outlives the log's compaction.
+using PageBuilder = std::function<Status(PageRequest* page, const LogAt& log, PageParts* parts)>;
 
 Response ValidatedList(ThreadServices* services, const Request& req, const std::vector<std::string>& shown,
                        const PageFilter& filter, const Ordering& ordering, const PageBuilder& build) {
@@ -266,12 +295,11 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
   Cache* cache = services->memcached();
   const std::string& prefix = services->cache_prefix();
   std::string generation = CurrentGenerations(cache, prefix, shown);
-  std::string body;
-  Frontier last;
+  PageParts parts;
   Status s;
   time_t now = time(nullptr);
   if (generation.empty()) {
-    s = build(&page, LogAt{}, &body, &last);  // memcached unreachable: straight from the database
+    s = build(&page, LogAt{}, &parts);  // memcached unreachable: straight from the database
   } else {
     std::string names;
     for (const std::string& r : shown) names += r + ",";
@@ -281,55 +309,50 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     const std::string log_key = WriteLogKey(prefix, shown[0]);
     std::map<std::string, std::string> found;
     cache->GetMulti({key, log_key}, &found);
-    std::string log_value;
+    std::string log_value = found[log_key];
     WriteLogView log;
-    bool have_log = found.count(log_key) != 0 && ParseWriteLog(found[log_key], &log);
-    if (have_log) log_value = found[log_key];
-    ParseWriteLog(log_value, &log);  // point into our own copy
+    bool have_log = ParseWriteLog(log_value, &log);
     auto it = found.find(key);
     if (have_log && it != found.end()) {
       const std::string& value = it->second;
       size_t nl = value.find('\n');
       char epoch[64], frontier[200];
       unsigned long long pos = 0;
-      long long expires = 0;
+      long long expires = 0, count = 0;
+      int full = 0;
+      int64_t delta = 0;
       if (nl != std::string::npos &&
-          sscanf(value.substr(0, nl).c_str(), "zfp1 %63s %llu %lld %199s", epoch, &pos, &expires, frontier) == 4 &&
-          DecodeFrontier(frontier, &last) &&
-          UnchangedSince(log, epoch, pos, [&](const auto& before, const auto& after) {
-            return ChangesPage(filter, ordering, last, before, after);
-          })) {
-        body = value.substr(nl + 1);
-        if (log.end - pos > kWriteLogKeepBytes / 2 && expires > now) {
-          cache->Set(key, "zfp1 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(expires) + " " +
-                              frontier + "\n" + body,
-                     static_cast<int>(expires - now));
+          sscanf(value.substr(0, nl).c_str(), "zfp2 %63s %llu %lld %199s %lld %d", epoch, &pos, &expires, frontier,
+                 &count, &full) == 6 &&
+          DecodeFrontier(frontier, &parts.last) &&
+          NetEffectSince(log, epoch, pos, [&](const auto& before, const auto& after) {
+            return PageEffect(filter, ordering, parts.last, full != 0, before, after);
+          }, &delta)) {
+        parts.count = count + delta;
+        parts.full = full != 0;
+        parts.results = value.substr(nl + 1);
+        if ((delta != 0 || log.end - pos > kWriteLogKeepBytes / 2) && expires > now) {
+          cache->Set(key, StoredPage(log, expires, parts), static_cast<int>(expires - now));
         }
-        Response r = Response::Json(200, std::move(body));
+        Response r = Response::Json(200, RenderPage(req, page, parts.count, parts.results));
         SetCacheHeaders(&r, kListTtl, now);
         return r;
       }
     }
     // A miss: the log's position first, then the database (FreshReads: a
     // replica only once it holds what the primary had committed).
-    if (!have_log) {
-      if (OpenWriteLog(cache, log_key, &log_value, &log).ok()) have_log = true;
-    }
+    if (!have_log) have_log = OpenWriteLog(cache, log_key, &log_value, &log).ok();
     {
       FreshReads fresh(services->db());
-      s = build(&page, have_log ? LogAt{&log} : LogAt{}, &body, &last);
+      s = build(&page, have_log ? LogAt{&log} : LogAt{}, &parts);
     }
-    if (s.ok() && have_log) {
-      cache->Set(key, "zfp1 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(now + kListTtl) +
-                          " " + EncodeFrontier(last) + "\n" + body,
-                 kListTtl);
-    }
+    if (s.ok() && have_log) cache->Set(key, StoredPage(log, now + kListTtl, parts), kListTtl);
   }
   if (!s.ok()) {
     if (s.code() == Status::Code::kInvalidPage) return ErrorResponse(s);
     return LoggedError(s, req);
   }
-  Response r = Response::Json(200, std::move(body));
+  Response r = Response::Json(200, RenderPage(req, page, parts.count, parts.results));
   SetCacheHeaders(&r, kListTtl, now);
   return r;
 }
@@ -371,7 +394,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   filter.title = title.has_value();
   const Ordering ordering = OrderingTerms(req.query, kOrdering, "-pubdate");
   return ValidatedList(ctx.services, req, shown, filter, ordering,
-                       [&](PageRequest* page_request, const LogAt& log, std::string* out, Frontier* last) {
+                       [&](PageRequest* page_request, const LogAt& log, PageParts* parts) {
     PageRequest& page = *page_request;
     Db db(ctx.services->db());
     Rows rows;
@@ -467,7 +490,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     page_params.emplace_back(static_cast<long long>(PageOffset(page)));
     std::string outer_order = OrderByClause(req.query, kOuterOrdering, "-pubdate", "x.houseid");
     if (count == 0 || PageOffset(page) >= count) {  // nothing to page through: no index walk
-      *out = RenderPage(req, page, count, "[]");
+      parts->count = count;
       return Status::Ok();
     }
     s = db.QueryFresh(
@@ -501,9 +524,11 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       item.houseid = rows.back().Int(0);
       item.price = static_cast<double>(rows.back().Int(5));
       item.pubdate = rows.back().Str(13);
-      *last = item;
+      parts->last = item;
     }
-    *out = RenderPage(req, page, count, w.str());
+    parts->count = count;
+    parts->results = w.Take();
+    parts->full = static_cast<int64_t>(rows.size()) == page.size;
     return Status::Ok();
   });
 }

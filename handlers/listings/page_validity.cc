@@ -107,23 +107,31 @@ bool Matches(const PageFilter& f, const ListingState& s) {
   return true;
 }
 
-bool ChangesCount(const PageFilter& filter, const std::optional<ListingState>& before,
-                  const std::optional<ListingState>& after) {
+Effect CountEffect(const PageFilter& filter, const std::optional<ListingState>& before,
+                   const std::optional<ListingState>& after) {
   bool was = before && Matches(filter, *before);
   bool is = after && Matches(filter, *after);
-  if (!was && !is) return false;
-  if (filter.title) return true;  // the keyword may match one state only
-  return was != is;
+  if (!was && !is) return Effect::kNone;
+  if (filter.title) return Effect::kStale;  // the keyword may match one state only
+  if (was == is) return Effect::kNone;
+  return is ? Effect::kOneMore : Effect::kOneFewer;
 }
 
-bool ChangesPage(const PageFilter& filter, const Ordering& ordering, const Frontier& last,
-                 const std::optional<ListingState>& before, const std::optional<ListingState>& after) {
+Effect PageEffect(const PageFilter& filter, const Ordering& ordering, const Frontier& last, bool full,
+                  const std::optional<ListingState>& before, const std::optional<ListingState>& after) {
+  Effect count = CountEffect(filter, before, after);
+  if (count == Effect::kStale) return count;
   bool was = before && Matches(filter, *before);
   bool is = after && Matches(filter, *after);
-  if (!was && !is) return false;
-  if (filter.title || was != is) return true;
-  if (!last) return false;  // an empty page with an unchanged count stays empty
-  return Compare(ordering, *before, *last) <= 0 || Compare(ordering, *after, *last) <= 0;
+  if (!was && !is) return Effect::kNone;
+  if (was && is) {
+    if (!last) return Effect::kNone;  // an empty page with an unchanged count stays empty
+    bool shown = Compare(ordering, *before, *last) <= 0 || Compare(ordering, *after, *last) <= 0;
+    return shown ? Effect::kStale : Effect::kNone;
+  }
+  const ListingState& member = was ? *before : *after;
+  if (!last || !full || Compare(ordering, member, *last) <= 0) return Effect::kStale;
+  return count;
 }
 
 std::string EncodeFrontier(const Frontier& last) { return EncodeListing(last); }

@@ -58,12 +58,22 @@ using Frontier = std::optional<ListingState>;
 
 bool Matches(const PageFilter& filter, const ListingState& state);
 
-// True when the change could alter a page with this filter, ordering and
-// last item (see above). Pass `counts_only` for a cached count (no items).
-bool ChangesPage(const PageFilter& filter, const Ordering& ordering, const Frontier& last,
-                 const std::optional<ListingState>& before, const std::optional<ListingState>& after);
-bool ChangesCount(const PageFilter& filter, const std::optional<ListingState>& before,
-                  const std::optional<ListingState>& after);
+// What a change does to a cached page or count.
+enum class Effect {
+  kNone,      // nothing it shows
+  kOneMore,   // only its count, one more (a listing that sorts after a full page joined)
+  kOneFewer,  // only its count, one fewer (... left)
+  kStale,     // anything else: read it afresh
+};
+
+// A page with this filter, ordering and last item; `full` when it holds
+// as many items as its size (a listing sorting after a page that is not
+// full would join it).
+Effect PageEffect(const PageFilter& filter, const Ordering& ordering, const Frontier& last, bool full,
+                  const std::optional<ListingState>& before, const std::optional<ListingState>& after);
+// A count with this filter.
+Effect CountEffect(const PageFilter& filter, const std::optional<ListingState>& before,
+                   const std::optional<ListingState>& after);
 
 // The frontier's text in a cached page's header, and back.
 std::string EncodeFrontier(const Frontier& last);

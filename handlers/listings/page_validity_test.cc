@@ -2,7 +2,15 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <ostream>
+
 namespace zf::listings {
+
+std::ostream& operator<<(std::ostream& out, Effect e) {
+  const char* names[] = {"none", "one more", "one fewer", "stale"};
+  return out << names[static_cast<int>(e)];
+}
+
 namespace {
 
 ListingState L(int64_t id, int64_t city, int64_t county, double price, double area, const char* pubdate,
@@ -19,6 +27,16 @@ ListingState L(int64_t id, int64_t city, int64_t county, double price, double ar
 }
 
 const Ordering kNewest = {{"h.pubdate", true}};
+
+// Anything but kNone, on a full page.
+bool Changes(const PageFilter& f, const Ordering& o, const Frontier& last, const std::optional<ListingState>& before,
+             const std::optional<ListingState>& after) {
+  return PageEffect(f, o, last, true, before, after) != Effect::kNone;
+}
+bool CountChanges(const PageFilter& f, const std::optional<ListingState>& before,
+                  const std::optional<ListingState>& after) {
+  return CountEffect(f, before, after) != Effect::kNone;
+}
 const Ordering kCheapest = {{"h.price", false}};
 
 BOOST_AUTO_TEST_SUITE(page_validity)
@@ -50,9 +68,9 @@ BOOST_AUTO_TEST_CASE(a_write_in_another_city_changes_nothing) {
   auto shenzhen = L(9, 440300, 440304, 5300, 80, "2019-06-01");
   auto edited = shenzhen;
   edited.price = 5100;
-  BOOST_TEST(!ChangesPage(beijing, kNewest, last, shenzhen, edited));
-  BOOST_TEST(!ChangesCount(beijing, shenzhen, edited));
-  BOOST_TEST(!ChangesPage(beijing, kNewest, last, std::nullopt, shenzhen));  // a new listing there
+  BOOST_TEST(!Changes(beijing, kNewest, last, shenzhen, edited));
+  BOOST_TEST(!CountChanges(beijing, shenzhen, edited));
+  BOOST_TEST(!Changes(beijing, kNewest, last, std::nullopt, shenzhen));  // a new listing there
 }
 
 BOOST_AUTO_TEST_CASE(entering_or_leaving_the_filters_changes_the_count) {
@@ -63,13 +81,13 @@ BOOST_AUTO_TEST_CASE(entering_or_leaving_the_filters_changes_the_count) {
   auto inside = L(9, 440300, 440304, 5300, 80, "2019-06-01");
   auto below = inside;
   below.price = 4999;
-  BOOST_TEST(ChangesCount(f, inside, below));
-  BOOST_TEST(ChangesPage(f, kNewest, std::nullopt, inside, below));  // even an empty page: its count
-  BOOST_TEST(ChangesCount(f, std::nullopt, inside));
-  BOOST_TEST(ChangesCount(f, inside, std::nullopt));
+  BOOST_TEST(CountChanges(f, inside, below));
+  BOOST_TEST(Changes(f, kNewest, std::nullopt, inside, below));  // even an empty page: its count
+  BOOST_TEST(CountChanges(f, std::nullopt, inside));
+  BOOST_TEST(CountChanges(f, inside, std::nullopt));
   auto edge = inside;
   edge.price = 8000;  // bounds are inclusive
-  BOOST_TEST(!ChangesCount(f, inside, edge));
+  BOOST_TEST(!CountChanges(f, inside, edge));
 }
 
 BOOST_AUTO_TEST_CASE(a_change_inside_the_filters_changes_only_pages_up_to_it) {
@@ -79,19 +97,19 @@ BOOST_AUTO_TEST_CASE(a_change_inside_the_filters_changes_only_pages_up_to_it) {
   auto edited = listing;
   edited.price = 5200;
   // Newest first: a page ending at a listing published after it does not show it.
-  BOOST_TEST(!ChangesPage(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, edited));
+  BOOST_TEST(!Changes(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, edited));
   // ... one ending at an older listing shows it (or a page before it does).
-  BOOST_TEST(ChangesPage(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-05-01"), listing, edited));
+  BOOST_TEST(Changes(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-05-01"), listing, edited));
   // A tie on the date falls to houseid ascending.
-  BOOST_TEST(ChangesPage(f, kNewest, L(9, 440300, 440301, 1, 1, "2019-06-01"), listing, edited));
-  BOOST_TEST(!ChangesPage(f, kNewest, L(8, 440300, 440301, 1, 1, "2019-06-01"), listing, edited));
+  BOOST_TEST(Changes(f, kNewest, L(9, 440300, 440301, 1, 1, "2019-06-01"), listing, edited));
+  BOOST_TEST(!Changes(f, kNewest, L(8, 440300, 440301, 1, 1, "2019-06-01"), listing, edited));
   // Cheapest first: moving from after the page's last item to before it changes it.
   auto cheap = listing;
   cheap.price = 900;
-  BOOST_TEST(ChangesPage(f, kCheapest, L(3, 440300, 440301, 1000, 1, "2019-01-01"), listing, cheap));
-  BOOST_TEST(!ChangesPage(f, kCheapest, L(3, 440300, 440301, 1000, 1, "2019-01-01"), listing, edited));
+  BOOST_TEST(Changes(f, kCheapest, L(3, 440300, 440301, 1000, 1, "2019-01-01"), listing, cheap));
+  BOOST_TEST(!Changes(f, kCheapest, L(3, 440300, 440301, 1000, 1, "2019-01-01"), listing, edited));
   // An empty page past the matches stays empty while the count holds.
-  BOOST_TEST(!ChangesPage(f, kNewest, std::nullopt, listing, edited));
+  BOOST_TEST(!Changes(f, kNewest, std::nullopt, listing, edited));
 }
 
 BOOST_AUTO_TEST_CASE(title_keywords_and_unknown_orderings_count_as_changed) {
@@ -99,14 +117,39 @@ BOOST_AUTO_TEST_CASE(title_keywords_and_unknown_orderings_count_as_changed) {
   f.district = 440300;
   f.title = true;
   auto listing = L(9, 440300, 440304, 5300, 80, "2019-06-01");
-  BOOST_TEST(ChangesCount(f, listing, listing));
-  BOOST_TEST(ChangesPage(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
+  BOOST_TEST(CountChanges(f, listing, listing));
+  BOOST_TEST(Changes(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
   f.title = false;
-  BOOST_TEST(ChangesPage(f, {{"h.area", false}}, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
+  BOOST_TEST(Changes(f, {{"h.area", false}}, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
   PageFilter other_city;
   other_city.district = 110100;
   other_city.title = true;
-  BOOST_TEST(!ChangesCount(other_city, listing, listing));
+  BOOST_TEST(!CountChanges(other_city, listing, listing));
+}
+
+BOOST_AUTO_TEST_CASE(a_listing_joining_or_leaving_after_a_full_page_moves_only_its_count) {
+  PageFilter f;
+  f.district = 440300;
+  f.minprice = 5000;
+  auto older = L(9, 440300, 440304, 5300, 80, "2019-06-01");
+  auto cheaper = older;
+  cheaper.price = 4000;
+  ListingState last = L(2, 440300, 440301, 6000, 1, "2019-07-01");  // newer: the listing sorts after it
+  BOOST_TEST(PageEffect(f, kNewest, last, true, std::nullopt, older) == Effect::kOneMore);
+  BOOST_TEST(PageEffect(f, kNewest, last, true, older, std::nullopt) == Effect::kOneFewer);
+  BOOST_TEST(PageEffect(f, kNewest, last, true, older, cheaper) == Effect::kOneFewer);
+  BOOST_TEST(PageEffect(f, kNewest, last, true, cheaper, older) == Effect::kOneMore);
+  // A page that is not full would show it; one it sorts into shows it.
+  BOOST_TEST(PageEffect(f, kNewest, last, false, std::nullopt, older) == Effect::kStale);
+  ListingState older_last = L(2, 440300, 440301, 6000, 1, "2019-05-01");
+  BOOST_TEST(PageEffect(f, kNewest, older_last, true, std::nullopt, older) == Effect::kStale);
+  // An empty page past the matches may now reach one.
+  BOOST_TEST(PageEffect(f, kNewest, std::nullopt, true, std::nullopt, older) == Effect::kStale);
+  BOOST_TEST(CountEffect(f, std::nullopt, older) == Effect::kOneMore);
+  BOOST_TEST(CountEffect(f, older, cheaper) == Effect::kOneFewer);
+  f.title = true;
+  BOOST_TEST(PageEffect(f, kNewest, last, true, std::nullopt, older) == Effect::kStale);
+  BOOST_TEST(CountEffect(f, std::nullopt, older) == Effect::kStale);
 }
 
 BOOST_AUTO_TEST_CASE(type_and_area_filters) {
