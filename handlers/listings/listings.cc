@@ -122,13 +122,15 @@ Status ListingGenerations(Db& tx, int64_t id, WriteStage stage, WriteEffects* ou
 // reached gets its place's generation moved instead, which every page of the
 // place is also kept under, retried in the background (data/generations.h).
 void AnnounceListingWrite(ThreadServices* services, const Request& req, const WriteEffects& effects) {
-  std::string record = (effects.before ? *effects.before : "-") + " " + (effects.after ? *effects.after : "-");
+  std::optional<ListingState> before, after;
+  if (effects.before) DecodeListing(*effects.before, &before);
+  if (effects.after) DecodeListing(*effects.after, &after);
+  std::string record = EncodeChange(before, after);
   std::set<std::string> places = {kAllListings};
-  for (const std::optional<std::string>* text : {&effects.before, &effects.after}) {
-    std::optional<ListingState> state;
-    if (*text && DecodeListing(**text, &state) && state) {
-      places.insert(PlaceGeneration(state->distid2));
-      places.insert(PlaceGeneration(state->distid3));
+  for (const std::optional<ListingState>* state : {&before, &after}) {
+    if (*state) {
+      places.insert(PlaceGeneration((*state)->distid2));
+      places.insert(PlaceGeneration((*state)->distid3));
     }
   }
   Cache* cache = services->memcached();
@@ -331,7 +333,7 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
         parts.count = count + delta;
         parts.full = full != 0;
         parts.results = value.substr(nl + 1);
-        if ((delta != 0 || log.end - pos > kWriteLogKeepBytes / 2) && expires > now) {
+        if ((delta != 0 || log.end - pos > kWriteLogRestampBytes) && expires > now) {
           cache->Set(key, StoredPage(log, expires, parts), static_cast<int>(expires - now));
         }
         Response r = Response::Json(200, RenderPage(req, page, parts.count, parts.results));

@@ -85,14 +85,62 @@ int Compare(const Ordering& ordering, const ListingState& a, const ListingState&
 
 }  // namespace
 
+// The state after a write is written as its differences from the state
+// before ("=" then the seven fields, empty where unchanged): a price edit is
+// "=,,,,5100,,", so a log item holds twice the records.
 std::string EncodeChange(const std::optional<ListingState>& before, const std::optional<ListingState>& after) {
-  return EncodeListing(before) + " " + EncodeListing(after);
+  if (!before || !after) return EncodeListing(before) + " " + EncodeListing(after);
+  std::string b = EncodeListing(before), a = EncodeListing(after);
+  std::vector<std::string_view> bf, af;
+  for (auto [text, fields] : {std::pair{std::string_view(b), &bf}, std::pair{std::string_view(a), &af}}) {
+    size_t start = 0;
+    for (size_t k = 0; k <= text.size(); ++k) {
+      if (k == text.size() || text[k] == ',') {
+        fields->push_back(text.substr(start, k - start));
+        start = k + 1;
+      }
+    }
+  }
+  std::string diff = "=";
+  for (size_t k = 0; k < af.size(); ++k) {
+    if (k > 0) diff += ",";
+    if (k >= bf.size() || af[k] != bf[k]) diff += af[k];
+  }
+  return b + " " + diff;
 }
 
 bool DecodeChange(std::string_view record, std::optional<ListingState>* before, std::optional<ListingState>* after) {
   size_t space = record.find(' ');
   if (space == std::string_view::npos) return false;
-  return DecodeListing(record.substr(0, space), before) && DecodeListing(record.substr(space + 1), after);
+  std::string_view b = record.substr(0, space), a = record.substr(space + 1);
+  if (!DecodeListing(b, before)) return false;
+  if (a.empty() || a[0] != '=') return DecodeListing(a, after);
+  if (!*before) return false;
+  // Fill the fields left empty from the state before.
+  std::vector<std::string_view> bf;
+  size_t start = 0;
+  for (size_t k = 0; k <= b.size(); ++k) {
+    if (k == b.size() || b[k] == ',') {
+      bf.push_back(b.substr(start, k - start));
+      start = k + 1;
+    }
+  }
+  a.remove_prefix(1);
+  std::string full;
+  size_t field = 0;
+  start = 0;
+  for (size_t k = 0; k <= a.size(); ++k) {
+    if (k == a.size() || a[k] == ',') {
+      std::string_view v = a.substr(start, k - start);
+      if (field >= bf.size()) return false;
+      if (field > 0) full += ",";
+      full += v.empty() ? bf[field] : v;
+      ++field;
+      start = k + 1;
+    }
+  }
+  if (field != bf.size()) return false;
+  return DecodeListing(full, after);
 }
 
 bool Matches(const PageFilter& f, const ListingState& s) {

@@ -54,6 +54,17 @@ BOOST_AUTO_TEST_CASE(records_round_trip) {
   BOOST_TEST(a->price == 5100);
   BOOST_TEST(b->area == 88.5);
   BOOST_TEST(a->pubdate == "2019-06-01");
+  // The state after is written as its differences: a price edit is short.
+  auto repriced = *before;
+  repriced.price = 5100;
+  std::string edit = EncodeChange(before, repriced);
+  BOOST_TEST(edit.substr(edit.find(' ')) == " =,,,,5100,,");
+  BOOST_REQUIRE(DecodeChange(edit, &b, &a));
+  BOOST_TEST(a->price == 5100);
+  BOOST_TEST(a->distid3 == 440304);
+  BOOST_TEST(a->pubdate == "2019-06-01");
+  BOOST_TEST(!DecodeChange("- =,,,,5100,,", &b, &a));
+  BOOST_TEST(!DecodeChange("7,440300,440304,1,5300,88.5,2019-06-01 =,,", &b, &a));
   BOOST_REQUIRE(DecodeChange(EncodeChange(std::nullopt, after), &b, &a));
   BOOST_TEST(!b.has_value());
   BOOST_TEST(a.has_value());

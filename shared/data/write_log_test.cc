@@ -64,12 +64,15 @@ BOOST_AUTO_TEST_CASE(compaction_keeps_positions_and_reports_what_it_dropped) {
   AppendToWriteLog(&cache, kKey, record);
   std::string s1;
   WriteLogView after_first = Open(&cache, &s1);
-  for (int i = 0; i < 60; ++i) BOOST_TEST(AppendToWriteLog(&cache, kKey, record + std::to_string(i % 10)).ok());
+  const int appends = static_cast<int>(kWriteLogMaxBytes / 101) + 20;  // past the limit
+  for (int i = 0; i < appends; ++i) {
+    BOOST_TEST(AppendToWriteLog(&cache, kKey, record + std::to_string((i + 10 - appends % 10) % 10)).ok());
+  }
   std::string s2;
   WriteLogView now = Open(&cache, &s2);
   BOOST_TEST(now.records.size() <= kWriteLogMaxBytes);
   BOOST_TEST(now.base > 0u);
-  BOOST_TEST(now.end == 100u + 60u * 101u);  // absolute: every byte ever appended
+  BOOST_TEST(now.end == 100u + static_cast<uint64_t>(appends) * 101u);  // absolute: every byte ever appended
   bool held = true;
   Since(&cache, start, &held);
   BOOST_TEST(!held);  // compacted past it
