@@ -338,10 +338,12 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     }
     // The search form's queries (no title; a city, a county or no district;
     // band bounds) are counted from tb_house_count, per price band, which
-    // also says which index the page should walk (search_plan.h). Any other
-    // query is counted by COUNT(*) over the listings, and that count is
-    // cached: it depends on the filters only, not on the page, its size or
-    // the ordering (same generations, so a write still reaches it at once).
+    // also says which index the page should walk (search_plan.h); other
+    // bounds of a city or of no district from tb_house_count_fine (below).
+    // Any other query (a title, a county with bounds off the form) is
+    // counted by COUNT(*) over the listings, and that count is cached: it
+    // depends on the filters only, not on the page, its size or the ordering
+    // (same generations, so a write still reaches it at once).
     int64_t count = 0;
     int price_low = 0, price_high = 0, area_low = 0, area_high = 0;
     bool kept = !title && district_level >= 0 && BandRange(minprice, maxprice, kPriceBounds, &price_low, &price_high) &&
