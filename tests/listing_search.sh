@@ -1,7 +1,8 @@
 # Integration tests of the listing search at volume: the counts kept by the
-# triggers of shared/sql/007_listing_counts.sql against a recount of the
-# rows, the endpoint's counts against plain COUNT(*) on every pair of form
-# bounds, and the pages the planner (handlers/listings/search_plan.h) reads
+# triggers of shared/sql/007_listing_counts.sql and 012_listing_counts_fine.sql
+# against a recount of the rows, the endpoint's counts against plain
+# COUNT(*) on every pair of form bounds and on random bounds after every
+# kind of write, and the pages the planner (handlers/listings/search_plan.h) reads
 # through a range against the same pages as the server orders them unaided.
 # A file of checks on tests/lib/testlib.sh (tests/run.sh listing_search).
 # Adds 30,000 generated listings (zufang-gen-listings) and removes them at
@@ -101,9 +102,97 @@ check "$bounds_checked counts (price: a city, no district; area: a county and a 
   test -z "$bounds_wrong"
 [ -n "$bounds_wrong" ] && printf '        %s\n' "${bounds_wrong:0:600}"
 req GET "/api/houseinfos/?size=1&district=$city&minprice=999.5&maxprice=2000"
-check "a bound off the form is counted row by row, rightly" \
+check "a bound off the form is counted from the fine steps, rightly" \
   test "$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/body")" = \
        "$(sql "SELECT COUNT(*) FROM tb_house_info WHERE distid2 = $city AND price >= 999.5 AND price <= 2000")"
+
+section "listings: counts for random bounds off the form equal COUNT(*) after every kind of write"
+# Any price and area bounds are counted from tb_house_count_fine
+# (shared/sql/012_listing_counts_fine.sql): whole cells plus exact counts of
+# the edge steps. Random bounds (seeded: LISTING_SEARCH_SEED=<seed> replays
+# a run), through the endpoint against COUNT(*), after inserts, updates
+# (price and area across steps, district and type), deletes and a rolled
+# back transaction. The writes are SQL behind the handlers' back, so the
+# cache is emptied before each round.
+random_seed="${LISTING_SEARCH_SEED:-$(( $(date +%s) % 100000 ))}"
+RANDOM=$random_seed
+printf '  (random bounds: LISTING_SEARCH_SEED=%s)\n' "$random_seed"
+cities=($(sql "SELECT distid2 FROM tb_house_info GROUP BY distid2 ORDER BY COUNT(*) DESC LIMIT 3"))
+counties=($(sql "SELECT distid3 FROM tb_house_info WHERE distid2 = ${cities[0]} GROUP BY distid3 ORDER BY COUNT(*) DESC LIMIT 2"))
+types=($(sql "SELECT typeid FROM tb_house_type ORDER BY typeid"))
+# A random inclusive bound pair in pair_min and pair_max, each "-" for none,
+# a half now and then (no subshell: one RANDOM sequence replays the run).
+random_pair() {  # random_pair SPAN WIDTH
+  pair_min=-; pair_max=-
+  if (( RANDOM % 4 )); then pair_min=$(( RANDOM % $1 )); fi
+  if (( RANDOM % 4 )); then pair_max=$(( ${pair_min/-/0} + RANDOM % $2 )); fi
+  if (( RANDOM % 6 == 0 )) && [ "$pair_min" != - ]; then pair_min="$pair_min.5"; fi
+  if (( RANDOM % 6 == 0 )) && [ "$pair_max" != - ]; then pair_max="$pair_max.5"; fi
+}
+# random_counts LABEL N: N random searches' counts against COUNT(*).
+random_counts() {
+  local n="$2" i wrong="" dq dsql q w got want r
+  forget_failed_logins  # empties memcached: no page or count from before the writes
+  for i in $(seq 1 "$n"); do
+    r=$(( RANDOM % 4 ))
+    if [ $r = 0 ]; then dq=""; dsql=""
+    elif [ $r = 1 ]; then c=${counties[RANDOM % ${#counties[@]}]}; dq="&district=$c"; dsql=" AND distid3 = $c"
+    else c=${cities[RANDOM % ${#cities[@]}]}; dq="&district=$c"; dsql=" AND distid2 = $c"; fi
+    q="$dq"; w="1 = 1$dsql"
+    random_pair 12000 9000; pmin=$pair_min; pmax=$pair_max
+    random_pair 200 150; amin=$pair_min; amax=$pair_max
+    [ "$pmin" != - ] && q="$q&minprice=$pmin" && w="$w AND price >= $pmin"
+    [ "$pmax" != - ] && q="$q&maxprice=$pmax" && w="$w AND price <= $pmax"
+    [ "$amin" != - ] && q="$q&minarea=$amin" && w="$w AND area >= $amin"
+    [ "$amax" != - ] && q="$q&maxarea=$amax" && w="$w AND area <= $amax"
+    if (( RANDOM % 4 == 0 )); then t=${types[RANDOM % ${#types[@]}]}; q="$q&type=$t"; w="$w AND typeid = $t"; fi
+    q="$q&_round=$i"
+    if (( RANDOM % 3 == 0 )); then q="$q&ordering=price"; elif (( RANDOM % 3 == 0 )); then q="$q&ordering=-price"; fi
+    req GET "/api/houseinfos/?size=1$q"
+    got="$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/body")"
+    want="$(sql "SELECT COUNT(*) FROM tb_house_info WHERE $w")"
+    [ "$STATUS" = 200 ] && [ "$got" = "$want" ] || wrong="$wrong [$q: $STATUS $got/$want]"
+  done
+  check "$1: $n random bounds' counts equal COUNT(*) (seed $random_seed)" test -z "$wrong"
+  [ -n "$wrong" ] && printf '        %s\n' "${wrong:0:900}"
+  check "  ... and the kept counts equal a recount" counts_equal_recount
+}
+gen_ids="SELECT houseid FROM tb_house_info WHERE mainphoto LIKE 'gen-%'"
+random_counts "after generating" 40
+sql "INSERT INTO tb_house_info (title, area, floor, totalfloor, direction, price, priceunit, detail, mainphoto, pubdate,
+       street, hassubway, isshared, hasagentfees, typeid, userid, distid2, distid3, estateid, agentid)
+     SELECT title, area + 3, floor, totalfloor, direction, price + 37, priceunit, detail, mainphoto, pubdate,
+       street, hassubway, isshared, hasagentfees, typeid, userid, distid2, distid3, estateid, agentid
+     FROM tb_house_info WHERE mainphoto LIKE 'gen-%' ORDER BY houseid LIMIT 500"
+random_counts "after 500 inserts" 40
+sql "UPDATE tb_house_info SET price = price + 150 WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid LIMIT 400) i);
+     UPDATE tb_house_info SET area = area + 7 WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid DESC LIMIT 400) i);
+     UPDATE tb_house_info SET price = price - 2000, area = GREATEST(area - 20, 5)
+       WHERE houseid IN (SELECT * FROM ($gen_ids AND price > 3000 ORDER BY houseid LIMIT 300 OFFSET 600) i);
+     UPDATE tb_house_info SET distid2 = 440300, distid3 = 440305, typeid = ${types[0]}
+       WHERE houseid IN (SELECT * FROM ($gen_ids AND distid2 = ${cities[0]} ORDER BY houseid LIMIT 200 OFFSET 50) i);
+     UPDATE tb_house_info SET distid2 = ${cities[0]}, distid3 = ${counties[0]}
+       WHERE houseid IN (SELECT * FROM ($gen_ids AND distid2 <> ${cities[0]} ORDER BY houseid LIMIT 200 OFFSET 900) i)"
+random_counts "after price, area, district and type updates" 40
+sql "DELETE FROM tb_house_tag WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid LIMIT 300 OFFSET 1200) i);
+     DELETE FROM tb_house_info WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid LIMIT 300 OFFSET 1200) i)
+       AND houseid NOT IN (SELECT houseid FROM tb_house_photo) AND houseid NOT IN (SELECT houseid FROM tb_record)"
+random_counts "after deletes" 40
+before_rollback="$(sql "SELECT COUNT(*), SUM(price), SUM(area) FROM tb_house_info")"
+sql "START TRANSACTION;
+     UPDATE tb_house_info SET price = price + 900, area = area + 11 WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid LIMIT 500 OFFSET 2000) i);
+     INSERT INTO tb_house_info (title, area, floor, totalfloor, direction, price, priceunit, detail, mainphoto, pubdate,
+       street, hassubway, isshared, hasagentfees, typeid, userid, distid2, distid3, estateid, agentid)
+     SELECT title, area, floor, totalfloor, direction, price, priceunit, detail, mainphoto, pubdate,
+       street, hassubway, isshared, hasagentfees, typeid, userid, distid2, distid3, estateid, agentid
+     FROM tb_house_info WHERE mainphoto LIKE 'gen-%' ORDER BY houseid LIMIT 300;
+     DELETE FROM tb_house_tag WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid LIMIT 100 OFFSET 3000) i);
+     DELETE FROM tb_house_info WHERE houseid IN (SELECT * FROM ($gen_ids ORDER BY houseid LIMIT 100 OFFSET 3000) i)
+       AND houseid NOT IN (SELECT houseid FROM tb_house_photo) AND houseid NOT IN (SELECT houseid FROM tb_record);
+     ROLLBACK"
+check "a rolled back transaction of updates, inserts and deletes leaves the listings as they were" \
+  test "$(sql "SELECT COUNT(*), SUM(price), SUM(area) FROM tb_house_info")" = "$before_rollback"
+random_counts "after the rollback" 40
 
 section "listings: pages read through a range equal the server's own order"
 # Searches of the largest city that match few of its listings, or whose

@@ -24,8 +24,8 @@
 #                                  district's level names (see 005_listing_indexes.sql)
 #   tools/bench-listings.sh check  not a measure: each request's count and page
 #                                  through the endpoint (each a cache miss) against
-#                                  the same page as the server orders it unaided
-#                                  (no index named); lists any that differ
+#                                  COUNT(*) and the same page as the server orders
+#                                  it unaided (no index named); lists any that differ
 #   SQL_STATEMENTS=prepared tools/bench-listings.sh sql
 #                                  each query shape as a server-side prepared statement,
 #                                  prepared once and executed again and again, as the
@@ -59,7 +59,10 @@
 # the listings themselves, so a city weighs what it holds: the listing's city
 # or county; a price band (0-1000, 1000-2000, 2000-3000, 3000-5000, 5000-8000,
 # 8000+ 元) three times in four; an area band (0-30, 30-50, 50-70, 70-90,
-# 90-120, 120+ m²) three times in five; a house type one time in four (bands
+# 90-120, 120+ m²) three times in five; one request in OFF_FORM (3; 0: never)
+# has bounds of its own around the listing's price and area instead of the
+# bands (e.g. 2303-4697 元, 37-83 m², counted from tb_house_count_fine of
+# shared/sql/012_listing_counts_fine.sql); a house type one time in four (bands
 # and type those of the listing drawn four times in five, else any); no
 # ordering, pubdate, -pubdate, price or -price; page 1, 2 or 3 (never past the
 # last page: each request's count is taken first); size 5 or 10. wrk cycles
@@ -89,6 +92,7 @@ source "$ROOT/tools/lib.sh"
 : "${DISTRICT_SQL:=level}"
 : "${SQL_STATEMENTS:=text}"
 : "${RATES:=0 2 10 50}"
+: "${OFF_FORM:=3}"
 MODE="${1:-http}"
 case "$MODE" in
   http | sql | check) ;;
@@ -102,6 +106,7 @@ esac
 [[ "$COUNT" =~ ^[0-9]+$ && "$COUNT" -le 100000000 ]] || die "COUNT must be 0..100000000"
 [[ "$REQUESTS" =~ ^[0-9]+$ && "$REQUESTS" -ge 1 && "$REQUESTS" -le 100000 ]] || die "REQUESTS must be 1..100000"
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "SEED must be a number"
+[[ "$OFF_FORM" =~ ^[0-9]+$ ]] || die "OFF_FORM must be a number (0: the form's bands only)"
 [[ "$CACHE" == warm || "$CACHE" == bust ]] || die "CACHE must be warm or bust"
 [[ "$DISTRICT_SQL" == level || "$DISTRICT_SQL" == or ]] || die "DISTRICT_SQL must be level or or"
 [[ "$SQL_STATEMENTS" == text || "$SQL_STATEMENTS" == prepared ]] || die "SQL_STATEMENTS must be text or prepared"
@@ -151,7 +156,7 @@ sql -e "SELECT distid2, distid3, price, area, typeid FROM tb_house_info ORDER BY
 types="$(sql -e 'SELECT GROUP_CONCAT(typeid ORDER BY typeid SEPARATOR " ") FROM tb_house_type')"
 # A searcher mostly asks for what exists: four times in five the bands (and
 # the type) are those of the listing drawn, else any.
-awk -v seed="$SEED" -v types="$types" '
+awk -v seed="$SEED" -v types="$types" -v off_form="$OFF_FORM" '
   function pick(n) { return int(rand() * n) + 1 }
   function band(bounds, value,   i, b) {  # the band holding value, or any one band in five
     if (rand() < 0.2) return pick(6)
@@ -172,6 +177,13 @@ awk -v seed="$SEED" -v types="$types" '
     pmin = pmax = amin = amax = type = "."
     if (rand() < 0.75) { split(price_bands[band(price_bands, $3)], b, ":"); pmin = b[1]; if (b[2] != "") pmax = b[2] }
     if (rand() < 0.6) { split(area_bands[band(area_bands, $4)], b, ":"); amin = b[1]; if (b[2] != "") amax = b[2] }
+    # One request in OFF_FORM: bounds of its own around the listing drawn
+    # (2300-4700 元, 37-83 m²: whole numbers off the form bounds), in place
+    # of the form bands drawn and as often.
+    if (off_form > 0 && rand() < 1 / off_form) {
+      if (pmin != "." || pmax != ".") { pmin = int($3 * (0.5 + rand() * 0.45) / 10) * 10 + 3; pmax = int($3 * (1.05 + rand() * 0.6) / 10) * 10 - 3 }
+      if (amin != "." || amax != ".") { amin = int($4 * (0.6 + rand() * 0.35)) ; amax = int($4 * (1.05 + rand() * 0.5)) + 1 }
+    }
     if (ntypes > 0 && rand() < 0.25) type = rand() < 0.8 ? $5 : type_ids[pick(ntypes)]
     ordering = orderings[pick(5)]
     r = rand(); page = r < 0.6 ? 1 : (r < 0.85 ? 2 : 3)
@@ -217,9 +229,17 @@ SQL_AWK='
   # counts over the bands the server itself gives the bounds (an absent one:
   # the first or the last band); a district filter written as an OR can
   # only be counted row by row.
+  function on_form(v, bounds,   i, n, b) {  # v absent or one of the form bounds "b1 b2 ..."
+    if (v == ".") return 1
+    n = split(bounds, b, " ")
+    for (i = 1; i <= n; i++) if (v == b[i]) return 1
+    return 0
+  }
   function count_sql(   w) {
     nvalues = 0
-    if (district_sql == "or") return "SELECT " q "C" q ", COUNT(*) FROM tb_house_info h" where()
+    if (district_sql == "or" || counts == "rows" \
+        || !on_form($3, "0 1000 2000 3000 5000 8000") || !on_form($4, "0 1000 2000 3000 5000 8000") \
+        || !on_form($5, "0 30 50 70 90 120") || !on_form($6, "0 30 50 70 90 120")) return "SELECT " q "C" q ", COUNT(*) FROM tb_house_info h" where()
     w = " WHERE level = " ($1 == "city" ? 2 : 3) " AND distid = " arg($2 "e0")
     if ($7 != ".") w = w " AND typeid = " arg($7)
     w = w " AND priceband BETWEEN " ($3 == "." ? 0 : "zf_price_band(" arg($3 "e0") ")") \
@@ -260,7 +280,11 @@ SQL_AWK='
     }
     return out "SELECT " q "T" q ", TIMESTAMPDIFF(MICROSECOND, @t, SYSDATE(6));\n"
   }'
-sql_awk() { awk -F'\t' -v q="'" -v district_sql="$DISTRICT_SQL" -v statements="$1" "$SQL_AWK$2" "$3"; }
+# Counts as COUNT(*) over the rows for bounds off the form, and for every
+# request in check mode (what the endpoint answers is compared with it).
+counts=kept
+[ "$MODE" = check ] && counts=rows
+sql_awk() { awk -F'\t' -v q="'" -v district_sql="$DISTRICT_SQL" -v counts="$counts" -v statements="$1" "$SQL_AWK$2" "$3"; }
 
 # Every request's COUNT(*), timed: it keeps pages within range, and is the
 # first of the SQL timings.

@@ -189,6 +189,91 @@ Status KeptCounts(Db& db, int level, double distid, const int64_t* type_id, int 
   return Status::Ok();
 }
 
+// The district's fine counts per price step (tb_house_count_fine at `level`
+// 0 or 2, `distid`), exact for any bounds: "matching" of a step is the
+// number of its listings within every filter. The whole cells come from the
+// kept counts; a step the price bounds cut, and the listings of an area step
+// the area bounds cut, are counted over their own few index entries (one
+// query, shared/sql/012_listing_counts_fine.sql).
+Status FineCounts(Db& db, int level, double distid, const int64_t* type_id, const StepCut& price, const StepCut& area,
+                  int64_t area_low, int64_t area_high, std::vector<PriceBandCounts>* steps) {
+  steps->assign(kPriceSteps.count, PriceBandCounts{});
+  if (price.empty || area.empty) return Status::Ok();
+  auto num = [](int64_t v) { return Param(static_cast<long long>(v)); };
+  std::vector<Param> params;
+  std::string type_test = "TRUE", type_only = "FALSE";
+  if (type_id != nullptr) type_test = type_only = "typeid = ?";
+  // The grid: per price step, every listing, the whole area steps' of the
+  // type, the whole area steps', the type's.
+  std::string sql =
+      "SELECT pricestep, 0, CAST(SUM(listings) AS SIGNED), "
+      "CAST(SUM(IF(areastep BETWEEN ? AND ? AND " + type_test + ", listings, 0)) AS SIGNED), "
+      "CAST(SUM(IF(areastep BETWEEN ? AND ?, listings, 0)) AS SIGNED), "
+      "CAST(SUM(IF(" + type_only + ", listings, 0)) AS SIGNED) "
+      "FROM tb_house_count_fine WHERE level = ? AND distid = ? GROUP BY pricestep";
+  params.insert(params.end(), {num(area.whole_first), num(area.whole_last)});
+  if (type_id != nullptr) params.push_back(num(*type_id));
+  params.insert(params.end(), {num(area.whole_first), num(area.whole_last)});
+  if (type_id != nullptr) params.push_back(num(*type_id));
+  params.push_back(num(level));
+  params.emplace_back(distid);
+  // The edges, through the district's price or area index: kind 1 a cut
+  // price step (all its matches), kind 2 a cut area step within the whole
+  // price steps (grouped by price step, the same steps as zf_price_step).
+  bool city = level == 2;
+  std::string district = city ? " AND h.distid2 = ?" : "";
+  std::string type_filter = type_id != nullptr ? " AND h.typeid = ?" : "";
+  auto edge_params = [&](int64_t plow, int64_t phigh, int64_t alow, int64_t ahigh) {
+    params.insert(params.end(), {num(plow), num(phigh), num(alow), num(ahigh)});
+    if (city) params.emplace_back(distid);
+    if (type_id != nullptr) params.push_back(num(*type_id));
+  };
+  for (const StepCut::Part& part : price.cut) {
+    sql += " UNION ALL SELECT " + std::to_string(part.step) + ", 1, COUNT(*), 0, 0, 0 FROM tb_house_info h FORCE INDEX (" +
+           (city ? "idx_house_city_price" : "idx_house_price") +
+           ") WHERE h.price BETWEEN ? AND ? AND h.area BETWEEN ? AND ?" + district + type_filter;
+    edge_params(part.low, part.high, area_low, area_high);
+  }
+  if (price.HasWhole()) {
+    for (const StepCut::Part& part : area.cut) {
+      sql += " UNION ALL SELECT CASE WHEN h.price < 10000 THEN GREATEST(h.price, 0) DIV 100 "
+             "WHEN h.price < 50000 THEN 100 + (h.price - 10000) DIV 1000 ELSE 140 END AS step, 2, COUNT(*), 0, 0, 0 "
+             "FROM tb_house_info h FORCE INDEX (" + std::string(city ? "idx_house_city_area" : "idx_house_area") +
+             ") WHERE h.price BETWEEN ? AND ? AND h.area BETWEEN ? AND ?" + district + type_filter + " GROUP BY step";
+      edge_params(kPriceSteps.low(price.whole_first), kPriceSteps.high(price.whole_last), part.low, part.high);
+    }
+  }
+  Rows rows;
+  Status s = db.QueryFresh(sql, params, &rows);
+  if (!s.ok()) return s;
+  std::vector<int64_t> cut_matches(kPriceSteps.count, -1), area_edge(kPriceSteps.count, 0);
+  for (const Row& r : rows) {
+    int64_t step = r.Int(0);
+    if (step < 0 || step >= kPriceSteps.count) continue;
+    PriceBandCounts& b = (*steps)[step];
+    switch (r.Int(1)) {
+      case 0: b = PriceBandCounts{r.Int(2), r.Int(3), r.Int(4), r.Int(5)}; break;
+      case 1: cut_matches[step] = r.Int(2); break;
+      default: area_edge[step] += r.Int(2); break;
+    }
+  }
+  // Matching inside the bounds only: a cut price step's exact count; a whole
+  // one's whole cells plus its listings in the cut area steps; none outside.
+  for (int step = 0; step < kPriceSteps.count; ++step) {
+    PriceBandCounts& b = (*steps)[step];
+    if (cut_matches[step] >= 0) {
+      b.matching = cut_matches[step];
+    } else if (step >= price.whole_first && step <= price.whole_last && area.HasWhole()) {
+      b.matching += area_edge[step];
+    } else if (step >= price.whole_first && step <= price.whole_last) {
+      b.matching = area_edge[step];
+    } else {
+      b.matching = 0;
+    }
+  }
+  return Status::Ok();
+}
+
 // The write log a page and its count are checked against, as the request
 // read it before the database (data/write_log.h): `view` null when there is
 // none to read (memcached unreachable: nothing is cached then).
@@ -443,16 +528,36 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     }
     // The search form's queries (no title; a city, a county or no district;
     // band bounds) are counted from tb_house_count, per price band, which
-    // also says which index the page should walk (search_plan.h). Any other
-    // query is counted by COUNT(*) over the listings, and that count is
-    // cached: it depends on the filters only, not on the page, its size or
-    // the ordering (same generations, so a write still reaches it at once).
+    // also says which index the page should walk (search_plan.h); other
+    // bounds of a city or of no district from tb_house_count_fine (below).
+    // Any other query (a title, a county with bounds off the form) is
+    // counted by COUNT(*) over the listings, and that count is cached: it
+    // depends on the filters only, not on the page, its size or the ordering
+    // (same generations, so a write still reaches it at once).
     int64_t count = 0;
     int price_low = 0, price_high = 0, area_low = 0, area_high = 0;
     bool kept = !title && district_level >= 0 && BandRange(minprice, maxprice, kPriceBounds, &price_low, &price_high) &&
                 BandRange(minarea, maxarea, kAreaBounds, &area_low, &area_high);
+    std::vector<std::pair<std::string, bool>> terms = OrderingTerms(req.query, kOrdering, "-pubdate");
+    bool by_price = !terms.empty() && terms[0].first == "h.price";
+    // Any other bounds of a city or of no district, and the form's when the
+    // page walks in price order (where in a band its matches sit decides
+    // that walk), are counted from the fine steps (012_listing_counts_fine.sql).
+    bool fine = !title && (district_level == 0 || district_level == 2) && (!kept || by_price);
     std::vector<PriceBandCounts> bands;
-    if (kept) {
+    if (fine) {
+      int64_t plow, phigh, alow, ahigh;
+      WholeBounds(minprice, maxprice, &plow, &phigh);
+      WholeBounds(minarea, maxarea, &alow, &ahigh);
+      StepCut price_cut = CutSteps(kPriceSteps, plow, phigh), area_cut = CutSteps(kAreaSteps, alow, ahigh);
+      Status st = FineCounts(db, district_level, district_level == 0 ? 0.0 : *district, type ? &type_id : nullptr,
+                             price_cut, area_cut, alow, ahigh, &bands);
+      if (!st.ok()) return st;
+      // The planner's price range: the steps the bounds touch.
+      price_low = price_cut.empty ? 1 : kPriceSteps.of(plow);
+      price_high = price_cut.empty ? 0 : kPriceSteps.of(phigh);
+      count = CountMatching(bands, price_low, price_high);
+    } else if (kept) {
       Status st = KeptCounts(db, district_level, district_level == 0 ? 0.0 : *district, type ? &type_id : nullptr,
                              area_low, area_high, &bands);
       if (!st.ok()) return st;
@@ -472,17 +577,16 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     Status s;
     if (!ResolvePage(count, &page).ok()) return Status::InvalidPage();
     // Ids first (an index walk), then only the page's rows are joined.
-    std::vector<std::pair<std::string, bool>> terms = OrderingTerms(req.query, kOrdering, "-pubdate");
     std::string order = OrderByClause(req.query, kOrdering, "-pubdate", "h.houseid");
     std::string index_hint;
-    if (kept) {
+    if (kept || fine) {
       SearchShape shape;
       shape.price_low = price_low;
       shape.price_high = price_high;
       shape.price_filtered = minprice.has_value() || maxprice.has_value();
       shape.area_filtered = minarea.has_value() || maxarea.has_value();
       shape.type_range = type.has_value() && district_level == 2;  // idx_house_type: typeid, distid2, price
-      shape.by_price = !terms.empty() && terms[0].first == "h.price";
+      shape.by_price = by_price;
       shape.descending = !terms.empty() && terms[0].second;
       shape.wanted = PageOffset(page) + page.size;
       index_hint = IndexHint(district_level, PlanSearch(bands, shape, ctx.plan_min_walk).index);

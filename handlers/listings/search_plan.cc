@@ -1,6 +1,7 @@
 #include "search_plan.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace zf::listings {
 
@@ -77,6 +78,47 @@ SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const S
     }
   }
   return plan;
+}
+
+namespace {
+
+int PriceStepOf(int64_t v) { return v < 10000 ? static_cast<int>(std::max<int64_t>(v, 0) / 100) : v < 50000 ? static_cast<int>(100 + (v - 10000) / 1000) : 140; }
+int64_t PriceStepLow(int step) { return step == 0 ? -kUnbounded : step < 100 ? step * 100 : 10000 + (step - 100) * 1000; }
+int64_t PriceStepHigh(int step) { return step >= 140 ? kUnbounded : PriceStepLow(step + 1) - 1; }
+int AreaStepOf(int64_t v) { return static_cast<int>(std::min<int64_t>(std::max<int64_t>(v, 0) / 5, 60)); }
+int64_t AreaStepLow(int step) { return step == 0 ? -kUnbounded : step * 5; }
+int64_t AreaStepHigh(int step) { return step >= 60 ? kUnbounded : step * 5 + 4; }
+
+int64_t Whole(double v, bool up) {
+  if (!(v > -static_cast<double>(kUnbounded))) return -kUnbounded;  // NaN too: as no bound
+  if (v > static_cast<double>(kUnbounded)) return kUnbounded;
+  return static_cast<int64_t>(up ? std::ceil(v) : std::floor(v));
+}
+
+}  // namespace
+
+const StepScheme kPriceSteps = {141, PriceStepOf, PriceStepLow, PriceStepHigh};
+const StepScheme kAreaSteps = {61, AreaStepOf, AreaStepLow, AreaStepHigh};
+
+void WholeBounds(const std::optional<double>& min, const std::optional<double>& max, int64_t* low, int64_t* high) {
+  *low = min ? Whole(*min, true) : -kUnbounded;
+  *high = max ? Whole(*max, false) : kUnbounded;
+}
+
+StepCut CutSteps(const StepScheme& steps, int64_t low, int64_t high) {
+  StepCut cut;
+  if (low > high) {
+    cut.empty = true;
+    return cut;
+  }
+  int first = steps.of(low), last = steps.of(high);
+  cut.whole_first = steps.low(first) >= low ? first : first + 1;
+  cut.whole_last = steps.high(last) <= high ? last : last - 1;
+  if (cut.whole_first != first) cut.cut.push_back({first, low, std::min(high, steps.high(first))});
+  if (cut.whole_last != last && (last != first || cut.whole_first == first)) {
+    cut.cut.push_back({last, std::max(low, steps.low(last)), high});
+  }
+  return cut;
 }
 
 const char* PageIndexName(PageIndex index) {

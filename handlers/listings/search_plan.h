@@ -20,6 +20,7 @@
 #define ZUFANG_HANDLERS_LISTINGS_SEARCH_PLAN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,11 +70,50 @@ constexpr int64_t kWalkWorthPlanning = 4000;
 // Listings matching every filter: the matches of the bands in the price range.
 int64_t CountMatching(const std::vector<PriceBandCounts>& by_price_band, int price_low, int price_high);
 
-// `by_price_band` holds the district's 13 price bands (index = band).
+// `by_price_band` holds the district's price bands (index = band): the 13
+// bands of tb_house_count, or the fine steps of tb_house_count_fine, which
+// show where in a band the matches are (dearest first in the top band finds
+// its matches late when they sit at the band's cheap end).
 SearchPlan PlanSearch(const std::vector<PriceBandCounts>& by_price_band, const SearchShape& shape,
                       int64_t min_walk = kWalkWorthPlanning);
 
 const char* PageIndexName(PageIndex index);
+
+// ---- Fine steps (tb_house_count_fine, shared/sql/012_listing_counts_fine.sql) ----
+// A count for any price and area bounds: the whole cells of the steps the
+// bounds hold, plus exact counts over only the steps they cut. The same
+// steps as zf_price_step and zf_area_step there: keep them in step.
+
+// Whole values beyond this stand for "no bound" (a bound of 1e300 is none).
+constexpr int64_t kUnbounded = 1'000'000'000'000'000;
+
+struct StepScheme {
+  int count;                 // steps 0 .. count - 1
+  int (*of)(int64_t value);  // the step holding `value`
+  int64_t (*low)(int step);  // its least value (-kUnbounded for step 0)
+  int64_t (*high)(int step); // its greatest value (kUnbounded for the last)
+};
+// Price: 100 元 wide below 10,000, 1,000 wide below 50,000, then one step.
+extern const StepScheme kPriceSteps;
+// Area: 5 m² wide below 300 m², then one step.
+extern const StepScheme kAreaSteps;
+
+// Inclusive filter bounds as whole values (listings' price and area are
+// whole numbers): [ceil(min), floor(max)], an absent bound ±kUnbounded.
+void WholeBounds(const std::optional<double>& min, const std::optional<double>& max, int64_t* low, int64_t* high);
+
+// How bounds [low, high] fall on the steps.
+struct StepCut {
+  bool empty = false;                 // low > high: nothing is within
+  int whole_first = 0, whole_last = -1;  // steps held whole (none when first > last)
+  struct Part {
+    int step;
+    int64_t low, high;  // the bounds' part of the step
+  };
+  std::vector<Part> cut;  // at most two steps the bounds cut
+  bool HasWhole() const { return whole_first <= whole_last; }
+};
+StepCut CutSteps(const StepScheme& steps, int64_t low, int64_t high);
 
 }  // namespace zf::listings
 

@@ -116,4 +116,94 @@ BOOST_AUTO_TEST_CASE(nothing_matching_costs_the_whole_walk) {
   BOOST_TEST(PageIndexName(plan.index) == std::string("area-range"));
 }
 
+BOOST_AUTO_TEST_CASE(fine_steps_show_where_in_a_band_the_matches_sit) {
+  // The top band (8000 元 and more): 20,000 listings, 20 of them matching,
+  // every match at its cheap end (8000-8099 元). Seen as one band, dearest
+  // first seems to meet a match every 1,000 entries; the fine steps show the
+  // walk passes 19,000 dearer listings first, and the area range wins.
+  auto coarse = Bands({{12, {20000, 20, 3000}}});
+  SearchPlan plan = PlanSearch(coarse, Shape(0, 12, true, true, true, 5));
+  BOOST_TEST(plan.walk_cost == 5000);
+  BOOST_TEST(PageIndexName(plan.index) == std::string("ordering"));
+  std::vector<PriceBandCounts> fine(kPriceSteps.count);
+  fine[kPriceSteps.of(8000)] = {1000, 20, 3000};
+  for (int step = kPriceSteps.of(8100); step < 100; ++step) fine[step] = {1000, 0, 0};
+  SearchShape shape = Shape(0, kPriceSteps.count - 1, true, true, true, 5);
+  plan = PlanSearch(fine, shape);
+  BOOST_TEST(plan.count == 20);
+  BOOST_TEST(plan.walk_cost == 19000 + 5 * 1000 / 20);
+  BOOST_TEST(PageIndexName(plan.index) == std::string("area-range"));
+  // Cheapest first meets them at once.
+  shape.descending = false;
+  BOOST_TEST(PageIndexName(PlanSearch(fine, shape).index) == std::string("ordering"));
+}
+
+BOOST_AUTO_TEST_CASE(steps_mirror_the_migrations_steps) {
+  // zf_price_step and zf_area_step of shared/sql/012_listing_counts_fine.sql.
+  BOOST_TEST(kPriceSteps.of(-5) == 0);
+  BOOST_TEST(kPriceSteps.of(99) == 0);
+  BOOST_TEST(kPriceSteps.of(100) == 1);
+  BOOST_TEST(kPriceSteps.of(9999) == 99);
+  BOOST_TEST(kPriceSteps.of(10000) == 100);
+  BOOST_TEST(kPriceSteps.of(49999) == 139);
+  BOOST_TEST(kPriceSteps.of(50000) == 140);
+  BOOST_TEST(kAreaSteps.of(4) == 0);
+  BOOST_TEST(kAreaSteps.of(37) == 7);
+  BOOST_TEST(kAreaSteps.of(299) == 59);
+  BOOST_TEST(kAreaSteps.of(5000) == 60);
+  // Each step's least and greatest values are its own, and follow on.
+  for (const StepScheme* steps : {&kPriceSteps, &kAreaSteps}) {
+    for (int step = 0; step + 1 < steps->count; ++step) {
+      BOOST_TEST(steps->of(steps->high(step)) == step);
+      BOOST_TEST(steps->low(step + 1) == steps->high(step) + 1);
+      BOOST_TEST(steps->of(steps->low(step + 1)) == step + 1);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bounds_cut_at_most_two_steps) {
+  int64_t low, high;
+  WholeBounds(2300.0, 4700.0, &low, &high);  // steps 23-46 whole: no cut
+  StepCut cut = CutSteps(kPriceSteps, low, high);
+  BOOST_TEST(cut.whole_first == 23);
+  BOOST_TEST(cut.whole_last == 46);
+  BOOST_TEST(cut.cut.size() == 1u);  // 4700 alone of step 47
+  BOOST_TEST(cut.cut[0].step == 47);
+  BOOST_TEST(cut.cut[0].low == 4700);
+  BOOST_TEST(cut.cut[0].high == 4700);
+  WholeBounds(37.0, 83.0, &low, &high);  // area: 37-39 and 80-83 cut, 40-79 whole
+  cut = CutSteps(kAreaSteps, low, high);
+  BOOST_TEST(cut.whole_first == 8);
+  BOOST_TEST(cut.whole_last == 15);
+  BOOST_TEST(cut.cut.size() == 2u);
+  BOOST_TEST(cut.cut[0].low == 37);
+  BOOST_TEST(cut.cut[0].high == 39);
+  BOOST_TEST(cut.cut[1].low == 80);
+  BOOST_TEST(cut.cut[1].high == 83);
+  WholeBounds(41.5, 42.5, &low, &high);  // one step cut on both sides: one part, 42 alone
+  cut = CutSteps(kAreaSteps, low, high);
+  BOOST_TEST(!cut.HasWhole());
+  BOOST_TEST(cut.cut.size() == 1u);
+  BOOST_TEST(cut.cut[0].low == 42);
+  BOOST_TEST(cut.cut[0].high == 42);
+  WholeBounds(std::nullopt, 40.0, &low, &high);  // open below: step 0 is whole, 40 cut
+  cut = CutSteps(kAreaSteps, low, high);
+  BOOST_TEST(cut.whole_first == 0);
+  BOOST_TEST(cut.whole_last == 7);
+  BOOST_TEST(cut.cut.size() == 1u);
+  BOOST_TEST(cut.cut[0].step == 8);
+  WholeBounds(std::nullopt, std::nullopt, &low, &high);  // no bounds: every step whole
+  cut = CutSteps(kAreaSteps, low, high);
+  BOOST_TEST(cut.whole_first == 0);
+  BOOST_TEST(cut.whole_last == 60);
+  BOOST_TEST(cut.cut.empty());
+  WholeBounds(4.5, 4.9, &low, &high);  // no whole value between
+  BOOST_TEST(CutSteps(kAreaSteps, low, high).empty);
+  WholeBounds(1e300, std::nullopt, &low, &high);  // beyond every listing
+  cut = CutSteps(kPriceSteps, low, high);
+  BOOST_TEST(!cut.empty);
+  BOOST_TEST(cut.cut.size() == 1u);
+  BOOST_TEST(cut.cut[0].step == 140);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
