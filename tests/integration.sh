@@ -98,7 +98,7 @@ check "up again starts nothing new" sh -c "! grep -q 'started\|initialising\|app
 check "migrations again apply nothing" grep -q "0 migration(s) applied" "$T/up2.log"
 
 # ---------------------------------------------------------------------------
-run_group districts
+run_group districts district_cache
 
 # ---------------------------------------------------------------------------
 section "memcached stopped: same answers from the database"

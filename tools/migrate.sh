@@ -24,6 +24,15 @@
 #   SEED_OPTIONAL        1: a SEED_FILE that does not exist means no demo data
 #                        (the database starts empty) rather than an error (0)
 #   WAIT_S               seconds to wait for the server to answer (0: ask once)
+#   DISTRICT_STAMP_FILE  where the district data's stamp goes for Nginx's
+#                        district cache ($STATE_DIR/nginx/district-stamp.conf;
+#                        none: not written)
+#
+# Last, whatever was applied: the district data's stamp (a checksum of
+# tb_district, and when it was seen) is written for Nginx, which is reloaded when it changed, so
+# a migration, the demo data or a change made by hand in tb_district and
+# followed by this tool is served at once, by Nginx and the handlers alike
+# (nginx/groups/districts.conf).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -110,6 +119,29 @@ for file in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
     load_seed
   fi
 done
+
+# The reload is graceful: requests in progress finish on the old workers,
+# new ones find the new stamp, no answer is lost.
+: "${DISTRICT_STAMP_FILE:=$STATE_DIR/nginx/district-stamp.conf}"
+if [ "$DISTRICT_STAMP_FILE" != none ]; then
+  checksum="$(sql "$DATABASE" -e "CHECKSUM TABLE tb_district" 2>/dev/null | awk '{print $2}')"
+  [[ "$checksum" =~ ^[0-9]+$ ]] || checksum=none
+  # The stamp is the checksum and the time it was seen: a table put back as
+  # it was gets a new stamp all the same, since answers of the changed table
+  # may have been kept under the old one before this ran.
+  if ! grep -q "^default ${checksum}t[0-9]*;\$" "$DISTRICT_STAMP_FILE" 2>/dev/null; then
+    stamp="${checksum}t$(date +%s%N)"
+    mkdir -p "$(dirname "$DISTRICT_STAMP_FILE")"
+    printf 'default %s;\n' "$stamp" > "$DISTRICT_STAMP_FILE.new" && mv "$DISTRICT_STAMP_FILE.new" "$DISTRICT_STAMP_FILE"
+    if [ -f "$STATE_DIR/nginx/nginx.conf" ] && pid_alive "$STATE_DIR/run/nginx.pid"; then
+      nginx -c "$STATE_DIR/nginx/nginx.conf" -p "$STATE_DIR/nginx" -s reload \
+        || die "the district data changed (stamp $stamp) but Nginx did not reload: run tools/stack.sh up"
+      say "  district data stamp $stamp: nginx reloaded, the district cache starts afresh"
+    else
+      say "  district data stamp $stamp"
+    fi
+  fi
+fi
 
 if [ "$seed" = absent ]; then
   say "  no demo data ($SEED_FILE absent): the database starts empty"
