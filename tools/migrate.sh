@@ -129,20 +129,21 @@ for file in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
 done
 
 # reload_nginx_and_wait STAMP PREVIOUS: reloads Nginx and returns once every
-# worker it had before is gone. When Nginx did not take the configuration,
-# the stamp file gets its PREVIOUS content back, so the next run tries again. `nginx -s reload` only signals the master, which
-# then reads the configuration, starts new workers and, 100 ms later, tells
-# the old ones to stop; until they have, a request may still land on an old
-# worker and be answered under the old stamp, even after one was answered
-# under the new. The old workers finish what they have in progress, take
-# nothing new, and exit.
+# worker it had before is gone. `nginx -s reload` only signals the master,
+# which then reads the configuration, starts new workers and, 100 ms later,
+# tells the old ones to stop; until they have, a request may still land on
+# an old worker and be answered under the old stamp, even after one was
+# answered under the new. The old workers finish what they have in
+# progress, take nothing new, and exit. When Nginx did not take the
+# configuration, the stamp file gets its PREVIOUS content back, so the next
+# run tries again.
 reload_nginx_and_wait() {
   local stamp="$1" previous="$2" master old pid deadline waiting
   master="$(cat "$STATE_DIR/run/nginx.pid")"
   old="$(pgrep -P "$master" || true)"
-  if ! nginx -c "$STATE_DIR/nginx/nginx.conf" -p "$STATE_DIR/nginx" -s reload; then
+  if ! nginx -c "$STATE_DIR/nginx/nginx.conf" -p "$STATE_DIR/nginx" -s reload 2>>"$STATE_DIR/log/nginx-error.log"; then
     printf '%s\n' "$previous" > "$DISTRICT_STAMP_FILE"
-    die "the district data changed (stamp $stamp) but Nginx did not reload: run tools/stack.sh up"
+    die "the district data changed (stamp $stamp) but Nginx did not reload (see $STATE_DIR/log/nginx-error.log): run tools/stack.sh up"
   fi
   deadline=$((SECONDS + NGINX_RELOAD_WAIT_S))
   while :; do
