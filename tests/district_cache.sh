@@ -23,7 +23,7 @@ stale_answers() {
 
 section "district cache at the edge"
 if [ "$(stack_setting nginx.district_cache)" != on ]; then
-  skip "the district cache" "needs nginx.district_cache = on; the stack has $(stack_setting nginx.district_cache)" 14
+  skip "the district cache" "needs nginx.district_cache = on; the stack has $(stack_setting nginx.district_cache)" 22
 else
   # Each run asks for URIs of its own (the query is ignored by the handler
   # and part of the key), so a second run on the same stack finds none kept.
@@ -101,4 +101,30 @@ else
   stale="$(stale_answers "$child" "$want" 20)"
   check "put back, the old answer is served again, by each of 20 requests after migrate.sh returned ($stale other)" \
     test "$stale" = 0
+
+  # A reload Nginx refuses (here an nginx that answers as it does for a
+  # broken configuration): Nginx goes on with the old stamp, so the stamp
+  # file must too, or the next run would find it current and never reload.
+  mkdir -p "$T/refusing-nginx"
+  printf '#!/bin/sh\necho "nginx: [emerg] refused for the check" >&2\nexit 1\n' > "$T/refusing-nginx/nginx"
+  chmod +x "$T/refusing-nginx/nginx"
+  stamp_before="$(cat "$STATE_DIR/nginx/district-stamp.conf")"
+  sql "UPDATE tb_district SET intro = '春城 (refused reload check)' WHERE distid = 530100"
+  PATH="$T/refusing-nginx:$PATH" MYSQL_SOCKET="$STATE_DIR/run/mysqld.sock" "$ROOT/tools/migrate.sh" \
+    > "$T/cache-migrate3.log" 2>&1
+  refused_rc=$?
+  check "a reload Nginx refuses: migrate.sh fails and says so (exit $refused_rc)" \
+    sh -c "test $refused_rc != 0 && grep -q 'Nginx did not reload' '$T/cache-migrate3.log'"
+  check "  ... the stamp file keeps the stamp Nginx still runs with" \
+    test "$(cat "$STATE_DIR/nginx/district-stamp.conf")" = "$stamp_before"
+  MYSQL_SOCKET="$STATE_DIR/run/mysqld.sock" "$ROOT/tools/migrate.sh" > "$T/cache-migrate4.log" 2>&1
+  want="$(expected_detail 530100)"
+  stale="$(stale_answers "$child" "$want" 20)"
+  check "  ... so the next run reloads, and the change is served ($stale of 20 old)" \
+    sh -c "grep -q 'nginx reloaded' '$T/cache-migrate4.log' && test $stale = 0"
+  sql "UPDATE tb_district SET intro = '' WHERE distid = 530100"
+  MYSQL_SOCKET="$STATE_DIR/run/mysqld.sock" "$ROOT/tools/migrate.sh" > "$T/cache-migrate5.log" 2>&1
+  want="$(expected_detail 530100)"
+  stale="$(stale_answers "$child" "$want" 20)"
+  check "  ... and put back again ($stale of 20 other)" test "$stale" = 0
 fi
