@@ -24,6 +24,21 @@
 #   SEED_OPTIONAL        1: a SEED_FILE that does not exist means no demo data
 #                        (the database starts empty) rather than an error (0)
 #   WAIT_S               seconds to wait for the server to answer (0: ask once)
+#   DISTRICT_STAMP_FILE  where the district data's stamp goes for Nginx's
+#                        district cache ($STATE_DIR/nginx/district-stamp.conf;
+#                        none: not written)
+#   NGINX_RELOAD_WAIT_S  how long to wait for Nginx's workers of the old stamp
+#                        to exit after the reload (10)
+#
+# Last, whatever was applied: the district data's stamp (a checksum of
+# tb_district, and when it was seen) is written for Nginx, which is reloaded
+# when it changed, so a migration, the demo data or a change made by hand in
+# tb_district and followed by this tool is served at once, by Nginx and the
+# handlers alike (nginx/groups/districts.conf). At once means: by the time
+# this tool returns 0, every request is answered under the new stamp. It
+# exits non-zero, naming the reason, when Nginx's old workers have not gone
+# within NGINX_RELOAD_WAIT_S (a configuration Nginx refused, or requests of
+# theirs still in progress).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -36,10 +51,12 @@ source "$ROOT/tools/lib.sh"
 : "${SEED_OPTIONAL:=0}"
 : "${SEED_SCHEMA:=001_schema}"
 : "${WAIT_S:=0}"
+: "${NGINX_RELOAD_WAIT_S:=10}"
 SQL_DIR="$ROOT/shared/sql"
 
 [[ "$DATABASE" =~ ^[A-Za-z0-9_]+$ ]] || die "DATABASE must be letters, digits and _"
 [[ "$WAIT_S" =~ ^[0-9]+$ ]] || die "WAIT_S must be a number of seconds, got \"$WAIT_S\""
+[[ "$NGINX_RELOAD_WAIT_S" =~ ^[0-9]+$ ]] || die "NGINX_RELOAD_WAIT_S must be a number of seconds, got \"$NGINX_RELOAD_WAIT_S\""
 compgen -G "$SQL_DIR/[0-9][0-9][0-9]_*.sql" >/dev/null || die "no migrations in $SQL_DIR (is shared/sql there?)"
 [ -f "$SQL_DIR/$SEED_SCHEMA.sql" ] || die "SEED_SCHEMA names no migration: no $SQL_DIR/$SEED_SCHEMA.sql"
 
@@ -110,6 +127,65 @@ for file in "$SQL_DIR"/[0-9][0-9][0-9]_*.sql; do
     load_seed
   fi
 done
+
+# reload_nginx_and_wait STAMP PREVIOUS: reloads Nginx and returns once every
+# worker it had before is gone. `nginx -s reload` only signals the master,
+# which then reads the configuration, starts new workers and, 100 ms later,
+# tells the old ones to stop; until they have, a request may still land on
+# an old worker and be answered under the old stamp, even after one was
+# answered under the new. The old workers finish what they have in
+# progress, take nothing new, and exit. When Nginx did not take the
+# configuration, the stamp file gets its PREVIOUS content back, so the next
+# run tries again.
+reload_nginx_and_wait() {
+  local stamp="$1" previous="$2" master old pid deadline waiting
+  master="$(cat "$STATE_DIR/run/nginx.pid")"
+  old="$(pgrep -P "$master" || true)"
+  if ! nginx -c "$STATE_DIR/nginx/nginx.conf" -p "$STATE_DIR/nginx" -s reload 2>>"$STATE_DIR/log/nginx-error.log"; then
+    printf '%s\n' "$previous" > "$DISTRICT_STAMP_FILE"
+    die "the district data changed (stamp $stamp) but Nginx did not reload (see $STATE_DIR/log/nginx-error.log): run tools/stack.sh up"
+  fi
+  deadline=$((SECONDS + NGINX_RELOAD_WAIT_S))
+  while :; do
+    waiting=""
+    for pid in $old; do
+      kill -0 "$pid" 2>/dev/null && waiting+=" $pid"
+    done
+    [ -z "$waiting" ] && return 0
+    if ((SECONDS >= deadline)); then
+      if [ -z "$(pgrep -P "$master" | grep -vxF "$old" || true)" ]; then
+        printf '%s\n' "$previous" > "$DISTRICT_STAMP_FILE"
+        die "the district data changed (stamp $stamp) but Nginx kept its old configuration (see $STATE_DIR/log/nginx-error.log): the district cache may answer the old data until tools/stack.sh up restarts it"
+      fi
+      die "the district data changed (stamp $stamp); Nginx reloaded, but its old workers (pid$waiting) still run after ${NGINX_RELOAD_WAIT_S}s (requests in progress): they may answer the old data until they exit"
+    fi
+    sleep 0.05
+  done
+}
+
+# The reload is graceful: requests in progress finish on the old workers,
+# new ones find the new stamp, no answer is lost.
+: "${DISTRICT_STAMP_FILE:=$STATE_DIR/nginx/district-stamp.conf}"
+if [ "$DISTRICT_STAMP_FILE" != none ]; then
+  checksum="$(sql "$DATABASE" -e "CHECKSUM TABLE tb_district" | awk '{print $2}')" \
+    || die "cannot take the district data's checksum (CHECKSUM TABLE tb_district) on $MYSQL_TARGET"
+  [[ "$checksum" =~ ^[0-9]+$ ]] || checksum=none
+  # The stamp is the checksum and the time it was seen: a table put back as
+  # it was gets a new stamp all the same, since answers of the changed table
+  # may have been kept under the old one before this ran.
+  if ! grep -q "^default ${checksum}t[0-9]*;\$" "$DISTRICT_STAMP_FILE" 2>/dev/null; then
+    stamp="${checksum}t$(date +%s%N)"
+    previous="$(cat "$DISTRICT_STAMP_FILE" 2>/dev/null || echo 'default none;')"
+    mkdir -p "$(dirname "$DISTRICT_STAMP_FILE")"
+    printf 'default %s;\n' "$stamp" > "$DISTRICT_STAMP_FILE.new" && mv "$DISTRICT_STAMP_FILE.new" "$DISTRICT_STAMP_FILE"
+    if [ -f "$STATE_DIR/nginx/nginx.conf" ] && pid_alive "$STATE_DIR/run/nginx.pid"; then
+      reload_nginx_and_wait "$stamp" "$previous"
+      say "  district data stamp $stamp: nginx reloaded, the district cache starts afresh"
+    else
+      say "  district data stamp $stamp"
+    fi
+  fi
+fi
 
 if [ "$seed" = absent ]; then
   say "  no demo data ($SEED_FILE absent): the database starts empty"

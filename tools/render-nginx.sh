@@ -17,6 +17,9 @@
 #   NGINX_LIMIT_REQ_BURST       nginx.limit_* (per client address)
 #   NGINX_LIMIT_EXEMPT          nginx.limit_exempt (addresses or CIDRs the
 #                               limits leave alone; !ADDR: not exempt)
+#   NGINX_DISTRICT_CACHE        nginx.district_cache (on or off)
+#   NGINX_DISTRICT_CACHE_MAX_SIZE, NGINX_DISTRICT_CACHE_VALID_S
+#                               nginx.district_cache_* (e.g. 64m; seconds)
 #   NGINX_SERVER_NAMES          app.server_names (the site's names, as in
 #                               Host: name[:port]; the port is dropped here)
 #   ZUFANG_GROUPS               groups to route, space-separated; without the
@@ -82,6 +85,9 @@ if [ -n "${NGINX_LIMIT_EXEMPT+set}" ]; then limit_exempt="$NGINX_LIMIT_EXEMPT"
 elif [ "$have_settings" = 1 ]; then limit_exempt="$(setting nginx.limit_exempt)"
 else die "NGINX_LIMIT_EXEMPT is not set and there is no $BUILD_DIR/tools/zufang-settings to read nginx.limit_exempt with"; fi
 server_names_setting="$(value NGINX_SERVER_NAMES app.server_names)"
+district_cache="$(value NGINX_DISTRICT_CACHE nginx.district_cache)"
+district_cache_max_size="$(value NGINX_DISTRICT_CACHE_MAX_SIZE nginx.district_cache_max_size)"
+district_cache_valid="$(value NGINX_DISTRICT_CACHE_VALID_S nginx.district_cache_valid_s)"
 
 groups="${ZUFANG_GROUPS:-}"
 if [ -z "$groups" ]; then
@@ -119,6 +125,15 @@ fi
 for t in header_timeout body_timeout send_timeout keepalive_timeout; do
   [[ "${!t}" =~ ^[1-9][0-9]*$ ]] || die "nginx ${t} (nginx.*_timeout_s) must be a number of seconds from 1, got \"${!t}\""
 done
+[[ "$district_cache" == on || "$district_cache" == off ]] \
+  || die "nginx.district_cache (NGINX_DISTRICT_CACHE) must be on or off, got \"$district_cache\""
+[[ "$district_cache_max_size" =~ ^[1-9][0-9]*[kKmMgG]?$ ]] \
+  || die "nginx.district_cache_max_size (NGINX_DISTRICT_CACHE_MAX_SIZE) must be a size such as 64m, got \"$district_cache_max_size\""
+[[ "$district_cache_valid" =~ ^[1-9][0-9]*$ && "$district_cache_valid" -le 900 ]] \
+  || die "nginx.district_cache_valid_s (NGINX_DISTRICT_CACHE_VALID_S) must be 1 to 900 seconds, got \"$district_cache_valid\""
+# The locations' fastcgi_cache: the zone, or off.
+district_cache_zone=off
+[ "$district_cache" = on ] && district_cache_zone=district_cache
 for n in limit_conn limit_req limit_burst; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "nginx ${n} (nginx.limit_*) must be a number, got \"${!n}\""
 done
@@ -188,10 +203,15 @@ render() {
       -e "s|@CLIENT_HEADER_TIMEOUT@|${header_timeout}s|g" -e "s|@CLIENT_BODY_TIMEOUT@|${body_timeout}s|g" \
       -e "s|@SEND_TIMEOUT@|${send_timeout}s|g" -e "s|@KEEPALIVE_TIMEOUT@|${keepalive_timeout}s|g" \
       -e "s|@LIMIT_CONN@|$limit_conn|g" -e "s|@LIMIT_REQ_RATE@|$limit_req|g" -e "s|@LIMIT_REQ_BURST@|$limit_burst|g" \
-      -e "s|@LIMIT_EXEMPT@|$geo_lines|g" -e "s|@SERVER_NAMES@|$server_names|g" "$@"
+      -e "s|@LIMIT_EXEMPT@|$geo_lines|g" -e "s|@SERVER_NAMES@|$server_names|g" \
+      -e "s|@DISTRICT_CACHE@|$district_cache_zone|g" -e "s|@DISTRICT_CACHE_MAX_SIZE@|$district_cache_max_size|g" \
+      -e "s|@DISTRICT_CACHE_VALID@|${district_cache_valid}s|g" "$@"
 }
 
-mkdir -p "$OUT/groups" "$OUT/tmp" "$STATE_DIR/log" "$STATE_DIR/run" "$STATE_DIR/media"
+mkdir -p "$OUT/groups" "$OUT/tmp" "$OUT/cache" "$STATE_DIR/log" "$STATE_DIR/run" "$STATE_DIR/media"
+# The district data's stamp, part of the district cache's key: written by
+# tools/migrate.sh from the table itself; until it has run, a stamp of none.
+[ -s "$OUT/district-stamp.conf" ] || printf 'default none;\n' > "$OUT/district-stamp.conf"
 rm -f "$OUT"/groups/*
 render "$ROOT/nginx/nginx.conf.in" > "$OUT/nginx.conf"
 render "$ROOT/nginx/errors.locations" > "$OUT/errors.locations"

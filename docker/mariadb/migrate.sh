@@ -55,5 +55,8 @@ export DATABASE="${DATABASE:-zufang}"
 export SEED_FILE="${SEED_FILE:-/seed/zufang-seed.sql}"
 export SEED_OPTIONAL=1
 export WAIT_S="${WAIT_S:-60}"
+# The nginx container is not reachable from here: its district cache lasts
+# nginx.district_cache_valid_s after a change (restart it to clear sooner).
+export DISTRICT_STAMP_FILE=none
 # Not exec: the trap removes the option file when the migrator is done.
 bash "$ZUFANG_ROOT/tools/migrate.sh"

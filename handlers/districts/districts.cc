@@ -1,5 +1,6 @@
 #include "districts.h"
 
+#include <cctype>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -68,11 +69,29 @@ std::string RenderDistrict(const District& d, const std::vector<DistrictRef>& ci
 
 namespace {
 
+// The district data's stamp as Nginx passes it (nginx/groups/districts.conf:
+// a checksum of tb_district that tools/migrate.sh writes), or "" without
+// one (a request from anything but Nginx) or with anything else than up to
+// 32 letters and digits.
+std::string DataStamp(const Request& req) {
+  const std::string* stamp = req.Header(kDataStampHeader);
+  if (stamp == nullptr || stamp->empty() || stamp->size() > 32) return "";
+  for (char c : *stamp) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return "";
+  }
+  return *stamp;
+}
+
 // The body under `key`, from the cache or built by `build` (then cached).
+// The stamp is part of the key: once the table changed, the bodies kept
+// for its old stamp are never read again.
 Response CachedBody(Context& ctx, const Request& req, const std::string& key, int ttl,
                     const std::function<Status(std::string*)>& build) {
   std::string body;
-  Status s = CacheAside(ctx.cache, ctx.cache_prefix + key, ttl, build, &body, nullptr);
+  std::string stamp = DataStamp(req);
+  std::string full_key = ctx.cache_prefix + key;
+  if (!stamp.empty()) full_key += ":" + stamp;
+  Status s = CacheAside(ctx.cache, full_key, ttl, build, &body, nullptr);
   return Cached(s, std::move(body), ttl, req);
 }
 

@@ -5,7 +5,8 @@
 //   GET /api/districts/{id}/   one district and its direct children, 900 s
 //   GET /api/hotcities/        rows marked hot, 86400 s
 // Responses are built once per cache period and kept in memcached as the
-// exact body; a cache outage only means the database answers.
+// exact body, keyed by the district data's stamp Nginx passes (see
+// kDataStampHeader); a cache outage only means the database answers.
 #ifndef ZUFANG_HANDLERS_DISTRICTS_DISTRICTS_H_
 #define ZUFANG_HANDLERS_DISTRICTS_DISTRICTS_H_
 
@@ -22,6 +23,10 @@ namespace zf::districts {
 constexpr int kProvincesTtl = 31536000;
 constexpr int kDetailTtl = 900;
 constexpr int kHotCitiesTtl = 86400;
+
+// The request header (lower case) through which Nginx passes the district
+// data's stamp; a different stamp means different cache keys (districts.cc).
+constexpr const char* kDataStampHeader = "x-district-data-stamp";
 
 // What one serving thread's handlers use.
 struct Context {

@@ -66,10 +66,11 @@ struct Fixture {
     store.Add(510104, 510100, "锦江区", std::nullopt, std::nullopt);
   }
 
-  Response Get(const std::string& path) {
+  Response Get(const std::string& path, const std::string& stamp = "") {
     Request r;
     r.method = "GET";
     r.path = r.raw_path = path;
+    if (!stamp.empty()) r.headers.emplace_back(kDataStampHeader, stamp);
     return Routes().Dispatch(ctx, r);
   }
 };
@@ -125,6 +126,24 @@ BOOST_AUTO_TEST_CASE(second_read_comes_from_the_cache) {
   Response second = Get("/api/districts/510000/");
   BOOST_TEST(store.calls == calls);
   BOOST_TEST(second.body == first.body);
+}
+
+BOOST_AUTO_TEST_CASE(a_new_data_stamp_reads_the_table_again) {
+  Get("/api/districts/510000/", "111");
+  store.rows[510000].d.intro = std::string("改过的简介");
+  int calls = store.calls;
+  Response same_stamp = Get("/api/districts/510000/", "111");
+  BOOST_TEST(store.calls == calls);
+  BOOST_TEST(same_stamp.body.find("天府之国") != std::string::npos);
+  Response new_stamp = Get("/api/districts/510000/", "222");
+  BOOST_TEST(store.calls > calls);
+  BOOST_TEST(new_stamp.body.find("改过的简介") != std::string::npos);
+  // Anything but up to 32 letters and digits is no stamp: the unstamped key.
+  Get("/api/districts/510000/", "a:b");
+  calls = store.calls;
+  Get("/api/districts/510000/");
+  Get("/api/districts/510000/", std::string(33, '7'));
+  BOOST_TEST(store.calls == calls);
 }
 
 BOOST_AUTO_TEST_CASE(cache_down_still_answers_the_same) {

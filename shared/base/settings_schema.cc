@@ -83,6 +83,12 @@ const SettingSpec kSettings[] = {
         "requests per client address answered at once above the rate before 429"),
     List("nginx.limit_exempt", "", "addresses or CIDRs; `!ADDR` not exempt",
          "client addresses Nginx's per-address limits leave alone (the most specific item wins)"),
+    Bool("nginx.district_cache", "on",
+         "Nginx answers repeated GET/HEAD of districts and hot cities from its own cache (200s only)"),
+    Size("nginx.district_cache_max_size", "64m", "disk the district cache may take under `STATE_DIR/nginx/cache/`"),
+    Duration("nginx.district_cache_valid_s", "900", 1, 900, "s",
+             "how long Nginx keeps a district answer; at most 900, the detail's max-age, so a stored "
+             "Expires never lies in the past; a migration that changes districts clears it at once"),
 
     // The database.
     String("mysql.primary", kNoDefault, "`unix:///path` or `tcp://host:port`",

@@ -287,7 +287,7 @@ BOOST_AUTO_TEST_CASE(the_nginx_containers_settings_are_productions) {
     for (char c : key) var += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     BOOST_TEST_REQUIRE(production.GetString(key, &want[var]).ok(), key);
   }
-  BOOST_TEST(want.size() == 12u);
+  BOOST_TEST(want.size() == 15u);
   BOOST_TEST((file == want), "docker/nginx/settings.env differs from production's nginx.* settings: run "
                              "`make settings-files`");
 }
