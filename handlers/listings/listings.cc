@@ -279,17 +279,20 @@ Status FineCounts(Db& db, int level, double distid, const int64_t* type_id, cons
 // none to read (memcached unreachable: nothing is cached then).
 struct LogAt {
   const WriteLogView* view = nullptr;
+  Cache* cache = nullptr;  // where its segments are read
+  std::string key;
 };
 
 // The records of `log` after `pos` of `epoch`, summed by `effect` (one of
 // page_validity.h's): false when one makes the cached answer stale (or the
 // log lost them), else true with the count's net move in *delta.
 template <class EffectOf>
-bool NetEffectSince(const WriteLogView& log, std::string_view epoch, uint64_t pos, const EffectOf& effect,
+bool NetEffectSince(const LogAt& log, std::string_view epoch, uint64_t pos, const EffectOf& effect,
                     int64_t* delta) {
   *delta = 0;
+  std::string storage;
   std::vector<std::string_view> records;
-  if (!RecordsSince(log, epoch, pos, &records)) return false;
+  if (!RecordsSince(log.cache, log.key, *log.view, epoch, pos, &storage, &records)) return false;
   for (std::string_view record : records) {
     std::optional<ListingState> before, after;
     if (!DecodeChange(record, &before, &after)) return false;
@@ -329,7 +332,7 @@ Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::stri
     long long kept = 0;
     int64_t delta = 0;
     if (sscanf(cached.c_str(), "%63s %llu %lld", epoch, &pos, &kept) == 3 &&
-        NetEffectSince(*log.view, epoch, pos, [&](const auto& before, const auto& after) {
+        NetEffectSince(log, epoch, pos, [&](const auto& before, const auto& after) {
           return CountEffect(filter, before, after);
         }, &delta)) {
       *count = kept + delta;
@@ -412,7 +415,7 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
           sscanf(value.substr(0, nl).c_str(), "zfp2 %63s %llu %lld %199s %lld %d", epoch, &pos, &expires, frontier,
                  &count, &full) == 6 &&
           DecodeFrontier(frontier, &parts.last) &&
-          NetEffectSince(log, epoch, pos, [&](const auto& before, const auto& after) {
+          NetEffectSince(LogAt{&log, cache, log_key}, epoch, pos, [&](const auto& before, const auto& after) {
             return PageEffect(filter, ordering, parts.last, full != 0, before, after);
           }, &delta)) {
         parts.count = count + delta;
@@ -431,7 +434,7 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     if (!have_log) have_log = OpenWriteLog(cache, log_key, &log_value, &log).ok();
     {
       FreshReads fresh(services->db());
-      s = build(&page, have_log ? LogAt{&log} : LogAt{}, &parts);
+      s = build(&page, have_log ? LogAt{&log, cache, log_key} : LogAt{}, &parts);
     }
     if (s.ok() && have_log) cache->Set(key, StoredPage(log, now + kListTtl, parts), kListTtl);
   }

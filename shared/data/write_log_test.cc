@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,10 @@ WriteLogView Open(InMemoryCache* cache, std::string* storage) {
 }
 
 std::vector<std::string> Since(InMemoryCache* cache, const WriteLogView& at, bool* held) {
-  std::string storage;
+  std::string storage, segments;
   WriteLogView now = Open(cache, &storage);
   std::vector<std::string_view> records;
-  *held = RecordsSince(now, at.epoch, at.end, &records);
+  *held = RecordsSince(cache, kKey, now, at.epoch, at.end, &segments, &records);
   return {records.begin(), records.end()};
 }
 
@@ -56,34 +57,66 @@ BOOST_AUTO_TEST_CASE(a_lost_log_comes_back_under_another_epoch) {
   BOOST_TEST(!held);
 }
 
-BOOST_AUTO_TEST_CASE(compaction_keeps_positions_and_reports_what_it_dropped) {
+BOOST_AUTO_TEST_CASE(archived_segments_keep_every_record_after_a_position) {
   InMemoryCache cache;
   std::string storage;
   WriteLogView start = Open(&cache, &storage);
-  std::string record(99, 'r');  // 100 bytes a line
-  AppendToWriteLog(&cache, kKey, record);
-  std::string s1;
-  WriteLogView after_first = Open(&cache, &s1);
-  const int appends = static_cast<int>(kWriteLogMaxBytes / 101) + 20;  // past the limit
+  std::vector<std::string> written;
+  std::vector<WriteLogView> marks;  // the log as seen after each append
+  const int appends = static_cast<int>(kWriteLogHeadBytes / 20) * 5;  // five heads' worth
   for (int i = 0; i < appends; ++i) {
-    BOOST_TEST(AppendToWriteLog(&cache, kKey, record + std::to_string((i + 10 - appends % 10) % 10)).ok());
+    written.push_back("record-" + std::to_string(i) + "-xxxxxxx");
+    BOOST_REQUIRE(AppendToWriteLog(&cache, kKey, written.back()).ok());
+    std::string s;
+    marks.push_back(Open(&cache, &s));
   }
   std::string s2;
   WriteLogView now = Open(&cache, &s2);
-  BOOST_TEST(now.records.size() <= kWriteLogMaxBytes);
-  BOOST_TEST(now.base > 0u);
-  BOOST_TEST(now.end == 100u + static_cast<uint64_t>(appends) * 101u);  // absolute: every byte ever appended
+  BOOST_TEST(now.records.size() <= kWriteLogHeadBytes + 30);
+  BOOST_TEST(now.segments.size() >= 3u);
+  // From any position ever seen, exactly the records appended after it.
+  for (size_t m : {size_t{0}, size_t{1}, size_t{37}, marks.size() / 2, marks.size() - 2}) {
+    bool held = false;
+    std::vector<std::string> got = Since(&cache, marks[m], &held);
+    BOOST_TEST_CONTEXT("after append " << m) {
+      BOOST_TEST(held);
+      BOOST_TEST(got == std::vector<std::string>(written.begin() + static_cast<long>(m) + 1, written.end()),
+                 boost::test_tools::per_element());
+    }
+  }
+  bool held = false;
+  std::vector<std::string> all = Since(&cache, start, &held);
+  BOOST_TEST(held);
+  BOOST_TEST(all.size() == written.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_segment_or_a_position_past_the_oldest_reads_as_lost) {
+  InMemoryCache cache;
+  std::string storage;
+  WriteLogView start = Open(&cache, &storage);
+  const int per_head = static_cast<int>(kWriteLogHeadBytes / 24) + 1;  // records of 24 bytes a line
+  for (int i = 0; i < per_head * static_cast<int>(kWriteLogSegments + 4); ++i) {
+    char record[32];
+    snprintf(record, sizeof record, "r%06d-xxxxxxxxxxxxxxxx", i);
+    BOOST_REQUIRE(AppendToWriteLog(&cache, kKey, record).ok());
+  }
   bool held = true;
   Since(&cache, start, &held);
-  BOOST_TEST(!held);  // compacted past it
-  Since(&cache, after_first, &held);
+  BOOST_TEST(!held);  // its segment is no longer named
+  std::string s2;
+  WriteLogView now = Open(&cache, &s2);
+  BOOST_REQUIRE(now.segments.size() == kWriteLogSegments);
+  WriteLogView at_oldest = now;
+  at_oldest.end = now.segments.front();
+  Since(&cache, at_oldest, &held);
+  BOOST_TEST(held);
+  BOOST_TEST(cache.Delete(kKey + ":" + now.epoch + ":" + std::to_string(now.segments[1])).ok());  // evicted
+  Since(&cache, at_oldest, &held);
   BOOST_TEST(!held);
-  // A position still inside the kept records reads exactly what followed it.
-  std::vector<std::string_view> records;
-  uint64_t recent = now.end - 2 * 101;
-  BOOST_TEST(RecordsSince(now, now.epoch, recent, &records));
-  BOOST_TEST(records.size() == 2u);
-  BOOST_TEST(std::string(records[1]) == record + "9");
+  WriteLogView in_head = now;
+  in_head.end = now.base;
+  Since(&cache, in_head, &held);
+  BOOST_TEST(held);  // the head alone: no segment needed
 }
 
 BOOST_AUTO_TEST_CASE(an_unreachable_cache_is_reported_to_the_writer) {
@@ -110,16 +143,22 @@ BOOST_AUTO_TEST_CASE(a_compare_and_swap_loses_to_an_append_in_between) {
 }
 
 BOOST_AUTO_TEST_CASE(values_that_are_not_logs_are_refused) {
+  InMemoryCache cache;
   WriteLogView view;
   BOOST_TEST(!ParseWriteLog("", &view));
-  BOOST_TEST(!ParseWriteLog("zfwl1 e\n", &view));
-  BOOST_TEST(!ParseWriteLog("zfwl1 e 1x\n", &view));
-  BOOST_TEST(ParseWriteLog("zfwl1 e 7\nab\n", &view));
+  BOOST_TEST(!ParseWriteLog("zfwl2 e\n", &view));
+  BOOST_TEST(!ParseWriteLog("zfwl2 e 1x -\n", &view));
+  BOOST_TEST(!ParseWriteLog("zfwl2 e 7 9\n", &view));    // a segment after the head
+  BOOST_TEST(!ParseWriteLog("zfwl2 e 7 3,2\n", &view));  // out of order
+  BOOST_TEST(ParseWriteLog("zfwl2 e 7 -\nab\n", &view));
   BOOST_TEST(view.end == 10u);
+  std::string storage;
   std::vector<std::string_view> records;
-  BOOST_TEST(!RecordsSince(view, "e", 6, &records));   // before base
-  BOOST_TEST(!RecordsSince(view, "f", 7, &records));   // another epoch
-  BOOST_TEST(!RecordsSince(view, "e", 11, &records));  // past the end
+  BOOST_TEST(!RecordsSince(&cache, kKey, view, "e", 6, &storage, &records));   // before the head, no segment
+  BOOST_TEST(!RecordsSince(&cache, kKey, view, "f", 7, &storage, &records));   // another epoch
+  BOOST_TEST(!RecordsSince(&cache, kKey, view, "e", 11, &storage, &records));  // past the end
+  BOOST_TEST(RecordsSince(&cache, kKey, view, "e", 7, &storage, &records));
+  BOOST_TEST(records.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
