@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -150,9 +151,57 @@ Status KeptCounts(Db& db, int level, double distid, const int64_t* type_id, int 
   return Status::Ok();
 }
 
-// COUNT(*) of the listings `where` selects, cached per filter set.
+// The title filter: a substring match (LIKE '%kw%' in the title's
+// collation, as the old site's icontains), served by the grams of
+// shared/sql/011_title_grams.sql, which choose the rows the LIKE reads.
+struct TitleFilter {
+  std::string where;           // " AND …" for tb_house_info h
+  std::vector<Param> params;   // its parameters, in order
+  std::string gram_pattern;    // LIKE 'kw%' over the grams when they alone answer exactly; else empty
+};
+
+TitleFilter MakeTitleFilter(const std::string& keyword) {
+  constexpr size_t kGramChars = 3;  // tb_house_title_gram's grams
+  TitleFilter f;
+  // The keyword's characters; not UTF-8 (no title holds it as such): the LIKE alone.
+  std::vector<std::string> chars;
+  for (size_t i = 0; i < keyword.size();) {
+    size_t n = Utf8SequenceLength(std::string_view(keyword).substr(i));
+    if (n == 0) {
+      chars.clear();
+      break;
+    }
+    chars.push_back(keyword.substr(i, n));
+    i += n;
+  }
+  auto gram_of = [&](size_t from) {
+    std::string gram;
+    for (size_t i = from; i < std::min(chars.size(), from + kGramChars); ++i) gram += chars[i];
+    return LikePattern(gram, false, true);
+  };
+  const std::string holds = " AND h.houseid IN (SELECT g.houseid FROM tb_house_title_gram g WHERE g.gram LIKE ? ESCAPE '\\\\')";
+  if (!chars.empty()) {
+    // A title holding kw has a gram starting with kw's first characters, and
+    // one with its last three: listings lacking either cannot match.
+    f.where += holds;
+    f.params.emplace_back(gram_of(0));
+    if (chars.size() > kGramChars) {
+      f.where += holds;
+      f.params.emplace_back(gram_of(chars.size() - kGramChars));
+    } else {
+      f.gram_pattern = gram_of(0);
+    }
+  }
+  f.where += " AND h.title LIKE ? ESCAPE '\\\\'";
+  f.params.emplace_back(LikePattern(keyword, true, true));
+  return f;
+}
+
+// COUNT(*) of the listings `where` selects, cached per filter set; counted
+// by `count_sql` instead when given (the same listings, a cheaper walk).
 Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::string>& shown, const std::string& where,
-                   const std::vector<Param>& params, int64_t* count) {
+                   const std::vector<Param>& params, int64_t* count, const std::string& count_sql = "",
+                   const std::vector<Param>& count_params = {}) {
   std::string key;
   std::string generation = CurrentGenerations(services->memcached(), services->cache_prefix(), shown);
   if (!generation.empty()) {
@@ -172,7 +221,8 @@ Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::stri
     return Status::Ok();
   }
   Rows rows;
-  Status s = db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows);
+  Status s = count_sql.empty() ? db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows)
+                                : db.QueryFresh(count_sql, count_params, &rows);
   if (!s.ok()) return s;
   *count = rows[0].Int(0);
   if (!key.empty()) services->memcached()->Set(key, std::to_string(*count), kListTtl);
@@ -212,9 +262,11 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     Rows rows;
     std::string where = " WHERE 1 = 1";
     std::vector<Param> params;
+    TitleFilter title_filter;
     if (title) {
-      where += " AND h.title LIKE ? ESCAPE '\\\\'";
-      params.emplace_back(LikePattern(*title, true, true));
+      title_filter = MakeTitleFilter(*title);
+      where += title_filter.where;
+      params.insert(params.end(), title_filter.params.begin(), title_filter.params.end());
     }
     if (minprice) { where += " AND h.price >= ?"; params.emplace_back(*minprice); }
     if (maxprice) { where += " AND h.price <= ?"; params.emplace_back(*maxprice); }
@@ -268,7 +320,15 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       if (!st.ok()) return st;
       count = CountMatching(bands, price_low, price_high);
     } else {
-      Status st = CountByRows(ctx.services, db, shown, where, params, &count);
+      // A short title alone: its grams are the answer, counted in their own key.
+      std::string count_sql;
+      std::vector<Param> count_params;
+      if (title && !title_filter.gram_pattern.empty() && !minprice && !maxprice && !minarea && !maxarea && !type &&
+          !district) {
+        count_sql = "SELECT COUNT(DISTINCT g.houseid) FROM tb_house_title_gram g WHERE g.gram LIKE ? ESCAPE '\\\\'";
+        count_params.emplace_back(title_filter.gram_pattern);
+      }
+      Status st = CountByRows(ctx.services, db, shown, where, params, &count, count_sql, count_params);
       if (!st.ok()) return st;
     }
     // An unknown type is a 400, not an empty page. Listings of a type prove
