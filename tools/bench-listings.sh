@@ -31,7 +31,7 @@
 #                                  keyword (a listing's area number, 近地铁 or its
 #                                  county's name) alone, in the listing's city half
 #                                  the time, within its price band half the time;
-#                                  page 1 or 2 of 10 (see title_paths below)
+#                                  page 1 of 10, or 2 for 近地铁 (see title_paths below)
 #   SQL_STATEMENTS=prepared tools/bench-listings.sh sql
 #                                  each query shape as a server-side prepared statement,
 #                                  prepared once and executed again and again, as the
@@ -405,7 +405,8 @@ title_paths() {
             for (i = 6; i > 1; i--) { split(bands[i], b, ":"); if ($2 >= b[1]) break }
             split(bands[i], b, ":"); q = q "&minprice=" b[1]; if (b[2] != "") q = q "&maxprice=" b[2]
           }
-          print "/api/houseinfos/?" q "&page=" (rand() < 0.7 ? 1 : 2) "&size=10"
+          # Page 2 only where there always is one (any place holds ten near the subway).
+          print "/api/houseinfos/?" q "&page=" (keyword == "近地铁" && rand() < 0.3 ? 2 : 1) "&size=10"
         }'
 }
 if [ "$MIX" = title ]; then title_paths > "$WORK/paths.txt"; else paths > "$WORK/paths.txt"; fi
