@@ -26,6 +26,12 @@
 #                                  through the endpoint (each a cache miss) against
 #                                  COUNT(*) and the same page as the server orders
 #                                  it unaided (no index named); lists any that differ
+#   MIX=title tools/bench-listings.sh
+#                                  the search's title box instead of the form: a
+#                                  keyword (a listing's area number, 近地铁 or its
+#                                  county's name) alone, in the listing's city half
+#                                  the time, within its price band half the time;
+#                                  page 1 of 10, or 2 for 近地铁 (see title_paths below)
 #   SQL_STATEMENTS=prepared tools/bench-listings.sh sql
 #                                  each query shape as a server-side prepared statement,
 #                                  prepared once and executed again and again, as the
@@ -93,6 +99,7 @@ source "$ROOT/tools/lib.sh"
 : "${SQL_STATEMENTS:=text}"
 : "${RATES:=0 2 10 50}"
 : "${OFF_FORM:=3}"
+: "${MIX:=form}"
 MODE="${1:-http}"
 case "$MODE" in
   http | sql | check) ;;
@@ -113,6 +120,8 @@ esac
 for rate in $RATES; do
   [[ "$rate" =~ ^[0-9]+$ && "$rate" -le 1000 ]] || die "RATES must be writes/s of 0..1000, separated by spaces"
 done
+[[ "$MIX" == form || "$MIX" == title ]] || die "MIX must be form or title"
+[[ "$MIX" == form || "$MODE" == http || "$MODE" == mixed ]] || die "MIX=title is measured through the endpoint only (http, mixed)"
 command -v mariadb >/dev/null || die "the mariadb client is not installed (make deps)"
 if [ "$MODE" != sql ]; then
   [ "$MODE" = check ] || command -v wrk >/dev/null || die "wrk is not installed (make deps)"
@@ -423,7 +432,35 @@ if [ "$MODE" = sql ]; then
 fi
 
 # ---- HTTP ----------------------------------------------------------------------------
-paths > "$WORK/paths.txt"
+# The title mix: REQUESTS paths from listings drawn with SEED, the keyword
+# percent-encoded byte by byte.
+title_paths() {
+  sql -e "SELECT h.distid2, h.price, h.area, d.name FROM tb_house_info h JOIN tb_district d ON d.distid = h.distid3
+          ORDER BY RAND($SEED) LIMIT $REQUESTS" \
+    | LC_ALL=C awk -F'\t' -v seed="$SEED" '
+        function encode(text,   out, i, c) {
+          out = ""
+          for (i = 1; i <= length(text); i++) {
+            c = substr(text, i, 1)
+            out = out (c ~ /[A-Za-z0-9]/ ? c : sprintf("%%%02X", byte[c]))
+          }
+          return out
+        }
+        BEGIN { srand(seed); for (i = 1; i < 256; i++) byte[sprintf("%c", i)] = i
+                split("0:1000 1000:2000 2000:3000 3000:5000 5000:8000 8000:", bands, " ") }
+        {
+          r = rand(); keyword = r < 0.35 ? $3 : (r < 0.7 ? "近地铁" : $4)
+          q = "title=" encode(keyword)
+          if (rand() < 0.5) q = q "&district=" $1
+          if (rand() < 0.5) {
+            for (i = 6; i > 1; i--) { split(bands[i], b, ":"); if ($2 >= b[1]) break }
+            split(bands[i], b, ":"); q = q "&minprice=" b[1]; if (b[2] != "") q = q "&maxprice=" b[2]
+          }
+          # Page 2 only where there always is one (any place holds ten near the subway).
+          print "/api/houseinfos/?" q "&page=" (keyword == "近地铁" && rand() < 0.3 ? 2 : 1) "&size=10"
+        }'
+}
+if [ "$MIX" = title ]; then title_paths > "$WORK/paths.txt"; else paths > "$WORK/paths.txt"; fi
 
 # The static twin: the answer to the first request, served from /media/.
 mkdir -p "$STATE_DIR/media/bench"

@@ -44,6 +44,7 @@ struct Context {
   ThreadServices* services;
   MediaStore* media;       // the process's photo store (resource/media.h)
   int64_t plan_min_walk;   // listings.plan_min_walk (search_plan.h)
+  int64_t title_frequent_gram;  // listings.title_frequent_gram
 };
 
 

@@ -146,6 +146,9 @@ const SettingSpec kSettings[] = {
     Int("listings.plan_min_walk", "4000", 0, 1000000000, nullptr,
         "a listing page reads a price, area or type range instead of walking its ordering index when the walk "
         "would read at least this many index entries (`test`: 100; see Performance)"),
+    Int("listings.title_frequent_gram", "20000", 1, 1000000000, nullptr,
+        "a title keyword whose grams at least this many listings hold is found by walking the page's ordering "
+        "(and, within a district, by counting its range) rather than through its grams (`test`: 50)"),
 
     // Tokens, privileges, throttling.
     EnvVar("tokens.key_env", kNoDefault,
