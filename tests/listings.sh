@@ -219,8 +219,8 @@ check "  ... leaves 北京's cached city page cached" grep -q '"title":"朝阳�
 req GET "/api/houseinfos/?district=110105"
 check "  ... and its county's" grep -q '"title":"朝阳测试房源"' "$T/body"
 req GET "/api/houseinfos/?title=朝阳测试"
-check "  ... while a page without district is read afresh (it could show a 深圳 listing)" \
-  sh -c "grep -q '^{\"count\":1,' '$T/page-title=朝阳测试' && grep -q '^{\"count\":0,' '$T/body'"
+check "  ... and a page without district whose keyword the 深圳 listing's title cannot hold" \
+  sh -c "grep -q '^{\"count\":1,' '$T/page-title=朝阳测试' && grep -q '^{\"count\":1,' '$T/body'"
 req GET "/api/houseinfos/${bj:-0}/"
 check "  ... and the 北京 listing's cached detail" grep -q '"title":"朝阳测试房源"' "$T/body"
 for q in district=440300 district=440303 title=罗湖测试; do
@@ -228,6 +228,13 @@ for q in district=440300 district=440303 title=罗湖测试; do
   check "  ... while the page $q shows the new price at once" \
     sh -c "grep -q '\"houseid\":${sz:-0},[^}]*\"price\":3456,' '$T/body' && grep -q '\"price\":3000,' '$T/page-$q'"
 done
+req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"title":"深圳改名房源"}'
+req GET "/api/houseinfos/?title=罗湖测试"
+check "a title edit that drops the keyword: the cached keyword page counts it no more at once" grep -q '^{"count":0,' "$T/body"
+req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"title":"罗湖测试房源"}'
+req GET "/api/houseinfos/?title=罗湖测试"
+check "  ... and one that gives it back: the page, cached empty, shows it at once" \
+  grep -q "^{\"count\":1,.*\"houseid\":${sz:-0}," "$T/body"
 req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"district_level2":110100,"district_level3":110105}'
 check "a listing moved from 深圳·罗湖区 to 北京·朝阳区" test "$STATUS" = 200
 for q in district=440300 district=440303; do

@@ -456,11 +456,22 @@ title_paths() {
             for (i = 6; i > 1; i--) { split(bands[i], b, ":"); if ($2 >= b[1]) break }
             split(bands[i], b, ":"); q = q "&minprice=" b[1]; if (b[2] != "") q = q "&maxprice=" b[2]
           }
-          # Page 2 only where there always is one (any place holds ten near the subway).
+          # Page 2 sometimes for 近地铁 (checked below: page 1 where there is none).
           print "/api/houseinfos/?" q "&page=" (keyword == "近地铁" && rand() < 0.3 ? 2 : 1) "&size=10"
         }'
 }
-if [ "$MIX" = title ]; then title_paths > "$WORK/paths.txt"; else paths > "$WORK/paths.txt"; fi
+if [ "$MIX" = title ]; then
+  title_paths > "$WORK/paths.raw"
+  # A page 2 the place and band do not fill is asked as page 1 instead.
+  while IFS= read -r path; do
+    if [[ "$path" == *"&page=2&"* ]] && [ "$(http_code "$BASE$path")" != 200 ]; then
+      path="$(printf '%s' "$path" | sed 's/&page=2&/\&page=1\&/')"
+    fi
+    printf '%s\n' "$path"
+  done < "$WORK/paths.raw" > "$WORK/paths.txt"
+else
+  paths > "$WORK/paths.txt"
+fi
 
 # The static twin: the answer to the first request, served from /media/.
 mkdir -p "$STATE_DIR/media/bench"

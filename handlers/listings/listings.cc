@@ -100,7 +100,7 @@ std::vector<std::string> DetailGenerations(int64_t id) {
 Status ListingGenerations(Db& tx, int64_t id, WriteStage stage, WriteEffects* out) {
   out->generations.insert(RowGeneration(id));
   Rows rows;
-  Status s = tx.Query("SELECT houseid, distid2, distid3, typeid, price, area, pubdate FROM tb_house_info "
+  Status s = tx.Query("SELECT houseid, distid2, distid3, typeid, price, area, pubdate, title FROM tb_house_info "
                       "WHERE houseid = ?",
                       {Param(static_cast<long long>(id))}, &rows);
   if (!s.ok()) return s;
@@ -113,6 +113,7 @@ Status ListingGenerations(Db& tx, int64_t id, WriteStage stage, WriteEffects* ou
   state.price = static_cast<double>(rows[0].Int(4));
   state.area = static_cast<double>(rows[0].Int(5));
   state.pubdate = rows[0].Str(6);
+  state.title = TitleKey(rows[0].Str(7));
   (stage == WriteStage::kBefore ? out->before : out->after) = EncodeListing(state);
   return Status::Ok();
 }
@@ -545,7 +546,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   filter.minarea = minarea;
   filter.maxarea = maxarea;
   if (type) filter.type = type_id;
-  filter.title = title.has_value();
+  filter.title = title;
   const Ordering ordering = OrderingTerms(req.query, kOrdering, "-pubdate");
   return ValidatedList(ctx.services, req, shown, filter, ordering,
                        [&](PageRequest* page_request, const LogAt& log, PageParts* parts) {

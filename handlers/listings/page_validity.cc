@@ -1,6 +1,7 @@
 #include "page_validity.h"
 
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 
 namespace zf::listings {
@@ -11,7 +12,7 @@ std::string EncodeListing(const std::optional<ListingState>& s) {
   snprintf(buf, sizeof buf, "%lld,%lld,%lld,%lld,%.17g,%.17g,", static_cast<long long>(s->houseid),
            static_cast<long long>(s->distid2), static_cast<long long>(s->distid3), static_cast<long long>(s->type_id),
            s->price, s->area);
-  return std::string(buf) + s->pubdate;
+  return std::string(buf) + s->pubdate + "," + s->title;
 }
 
 namespace {
@@ -55,8 +56,14 @@ bool DecodeListing(std::string_view t, std::optional<ListingState>* out) {
       !ParseInt(parts[3], &s.type_id) || !ParseDouble(parts[4], &s.price) || !ParseDouble(parts[5], &s.area)) {
     return false;
   }
-  if (t.find_first_of(", \n") != std::string_view::npos) return false;
+  size_t comma = t.find(',');
+  std::string_view title = comma == std::string_view::npos ? std::string_view() : t.substr(comma + 1);
+  t = t.substr(0, comma);
+  if (t.find_first_of(", \n") != std::string_view::npos || title.find_first_of(", \n") != std::string_view::npos) {
+    return false;
+  }
   s.pubdate = std::string(t);
+  s.title = std::string(title);
   *out = std::move(s);
   return true;
 }
@@ -143,6 +150,76 @@ bool DecodeChange(std::string_view record, std::optional<ListingState>* before, 
   return DecodeListing(full, after);
 }
 
+namespace {
+
+// The code point at the start of `t` and its length in bytes (0: not UTF-8).
+size_t NextCodePoint(std::string_view t, uint32_t* cp) {
+  unsigned char c = static_cast<unsigned char>(t[0]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || n > t.size()) return 0;
+  uint32_t v = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+  for (size_t i = 1; i < n; ++i) {
+    unsigned char k = static_cast<unsigned char>(t[i]);
+    if ((k >> 6) != 2) return 0;
+    v = (v << 6) | (k & 0x3f);
+  }
+  *cp = v;
+  return n;
+}
+
+// One folded character per element: "?" for the wildcard.
+std::vector<std::string_view> FoldedChars(std::string_view key) {
+  std::vector<std::string_view> chars;
+  while (!key.empty()) {
+    uint32_t cp = 0;
+    size_t n = NextCodePoint(key, &cp);
+    if (n == 0) n = 1;
+    chars.push_back(key.substr(0, n));
+    key.remove_prefix(n);
+  }
+  return chars;
+}
+
+}  // namespace
+
+std::string TitleKey(std::string_view title) {
+  std::string key = "t";
+  while (!title.empty()) {
+    uint32_t cp = 0;
+    size_t n = NextCodePoint(title, &cp);
+    if (n == 0) {  // not UTF-8: a wildcard for the byte
+      key += '?';
+      title.remove_prefix(1);
+      continue;
+    }
+    if (cp >= 'A' && cp <= 'Z') {
+      key += static_cast<char>(cp - 'A' + 'a');
+    } else if (cp > ' ' && cp < 0x7f && cp != ',' && cp != '?') {
+      key += static_cast<char>(cp);
+    } else if ((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF)) {
+      key += title.substr(0, n);
+    } else {
+      key += '?';
+    }
+    title.remove_prefix(n);
+  }
+  return key;
+}
+
+bool MayHoldKeyword(std::string_view title_key, std::string_view keyword) {
+  if (title_key.empty() || title_key[0] != 't') return true;  // unknown
+  std::vector<std::string_view> t = FoldedChars(title_key.substr(1));
+  std::string folded = TitleKey(keyword);
+  std::vector<std::string_view> k = FoldedChars(std::string_view(folded).substr(1));
+  if (k.size() > t.size()) return false;
+  for (size_t i = 0; i + k.size() <= t.size(); ++i) {
+    bool all = true;
+    for (size_t j = 0; j < k.size() && all; ++j) all = t[i + j] == "?" || k[j] == "?" || t[i + j] == k[j];
+    if (all) return true;
+  }
+  return false;
+}
+
 bool Matches(const PageFilter& f, const ListingState& s) {
   if (f.district && !(static_cast<double>(s.distid2) == *f.district || static_cast<double>(s.distid3) == *f.district)) {
     return false;
@@ -155,12 +232,27 @@ bool Matches(const PageFilter& f, const ListingState& s) {
   return true;
 }
 
+namespace {
+
+// Whether the state may hold the page's keyword (true without a keyword).
+bool MayHold(const PageFilter& filter, const ListingState& state) {
+  return !filter.title || MayHoldKeyword(state.title, *filter.title);
+}
+
+}  // namespace
+
 Effect CountEffect(const PageFilter& filter, const std::optional<ListingState>& before,
                    const std::optional<ListingState>& after) {
-  bool was = before && Matches(filter, *before);
-  bool is = after && Matches(filter, *after);
+  bool was = before && Matches(filter, *before) && MayHold(filter, *before);
+  bool is = after && Matches(filter, *after) && MayHold(filter, *after);
   if (!was && !is) return Effect::kNone;
-  if (filter.title) return Effect::kStale;  // the keyword may match one state only
+  if (filter.title) {
+    // Whether a title that may hold the keyword does is the database's to
+    // say: only a listing whose title stayed and whose other filters held
+    // keeps the count for sure.
+    bool same_title = before && after && before->title == after->title && !before->title.empty();
+    return same_title && was == is ? Effect::kNone : Effect::kStale;
+  }
   if (was == is) return Effect::kNone;
   return is ? Effect::kOneMore : Effect::kOneFewer;
 }
@@ -169,8 +261,8 @@ Effect PageEffect(const PageFilter& filter, const Ordering& ordering, const Fron
                   const std::optional<ListingState>& before, const std::optional<ListingState>& after) {
   Effect count = CountEffect(filter, before, after);
   if (count == Effect::kStale) return count;
-  bool was = before && Matches(filter, *before);
-  bool is = after && Matches(filter, *after);
+  bool was = before && Matches(filter, *before) && MayHold(filter, *before);
+  bool is = after && Matches(filter, *after) && MayHold(filter, *after);
   if (!was && !is) return Effect::kNone;
   if (was && is) {
     if (!last) return Effect::kNone;  // an empty page with an unchanged count stays empty

@@ -10,9 +10,10 @@
 //     sorts, before or after the write, at or before the page's last item
 //     (it is on the page, or moved into or out of the pages before it). An
 //     empty page (past the matches) stays empty.
-// The title filter is not evaluated here (its collation's matching is the
-// database's): a page with a title keyword is changed by any record whose
-// other filters match. Everything unsure counts as a change.
+// The title keyword is matched on folded text (TitleKey): a title that
+// cannot hold the keyword leaves the page; one that may is the database's to
+// decide (its collation), so a record that may change whether it matches
+// counts as a change. Everything unsure counts as a change.
 #ifndef ZUFANG_HANDLERS_LISTINGS_PAGE_VALIDITY_H_
 #define ZUFANG_HANDLERS_LISTINGS_PAGE_VALIDITY_H_
 
@@ -31,7 +32,20 @@ struct ListingState {
   int64_t distid2 = 0, distid3 = 0, type_id = 0;
   double price = 0, area = 0;
   std::string pubdate;  // as the database writes a DATE: YYYY-MM-DD
+  std::string title;    // TitleKey of the title ("" for none known: may hold any keyword)
 };
+
+// The title folded so that two texts equal under the column's collation
+// (utf8mb4_general_ci, where LIKE compares one character with one) fold to
+// texts that match with '?' as a wildcard: ASCII letters lower-cased, other
+// ASCII kept (space, ',' and '?' become '?'), CJK ideographs (U+3400-U+4DBF,
+// U+4E00-U+9FFF: in general_ci each weighs its own code point, checked over
+// all of them) kept, every other character '?'. Prefixed with 't', so it is
+// never empty; no space, comma or newline.
+std::string TitleKey(std::string_view title);
+// False only when no title folding to `title_key` can hold `keyword` (LIKE
+// '%keyword%', the keyword taken literally).
+bool MayHoldKeyword(std::string_view title_key, std::string_view keyword);
 
 // A state as text without spaces ("-" for none), and back.
 std::string EncodeListing(const std::optional<ListingState>& state);
@@ -46,7 +60,7 @@ struct PageFilter {
   std::optional<double> district;  // distid2 or distid3 equals it
   std::optional<double> minprice, maxprice, minarea, maxarea;
   std::optional<int64_t> type;
-  bool title = false;
+  std::optional<std::string> title;  // the keyword
 };
 
 // The page's ordering: (column, descending) as OrderingTerms gives them
