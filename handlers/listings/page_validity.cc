@@ -206,18 +206,35 @@ std::string TitleKey(std::string_view title) {
   return key;
 }
 
-bool MayHoldKeyword(std::string_view title_key, std::string_view keyword) {
-  if (title_key.empty() || title_key[0] != 't') return true;  // unknown
+namespace {
+
+// Whether the folded title has the folded keyword at some position, each
+// character equal or (with `wildcards`) either one '?'.
+bool FoldedHolds(std::string_view title_key, std::string_view keyword, bool wildcards) {
   std::vector<std::string_view> t = FoldedChars(title_key.substr(1));
   std::string folded = TitleKey(keyword);
   std::vector<std::string_view> k = FoldedChars(std::string_view(folded).substr(1));
   if (k.size() > t.size()) return false;
   for (size_t i = 0; i + k.size() <= t.size(); ++i) {
     bool all = true;
-    for (size_t j = 0; j < k.size() && all; ++j) all = t[i + j] == "?" || k[j] == "?" || t[i + j] == k[j];
+    for (size_t j = 0; j < k.size() && all; ++j) {
+      all = wildcards ? t[i + j] == "?" || k[j] == "?" || t[i + j] == k[j] : k[j] != "?" && t[i + j] == k[j];
+    }
     if (all) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool MayHoldKeyword(std::string_view title_key, std::string_view keyword) {
+  if (title_key.empty() || title_key[0] != 't') return true;  // unknown
+  return FoldedHolds(title_key, keyword, true);
+}
+
+bool SurelyHoldsKeyword(std::string_view title_key, std::string_view keyword) {
+  if (title_key.empty() || title_key[0] != 't') return false;  // unknown
+  return FoldedHolds(title_key, keyword, false);
 }
 
 bool Matches(const PageFilter& f, const ListingState& s) {
@@ -247,11 +264,16 @@ Effect CountEffect(const PageFilter& filter, const std::optional<ListingState>& 
   bool is = after && Matches(filter, *after) && MayHold(filter, *after);
   if (!was && !is) return Effect::kNone;
   if (filter.title) {
-    // Whether a title that may hold the keyword does is the database's to
-    // say: only a listing whose title stayed and whose other filters held
-    // keeps the count for sure.
-    bool same_title = before && after && before->title == after->title && !before->title.empty();
-    return same_title && was == is ? Effect::kNone : Effect::kStale;
+    // A title that may hold the keyword but surely does not say so is the
+    // database's to decide: only a listing whose title stayed and whose
+    // other filters held keeps the count for sure.
+    auto sure = [&](const std::optional<ListingState>& state, bool may) {
+      return !may || SurelyHoldsKeyword(state->title, *filter.title);
+    };
+    if (!sure(before, was) || !sure(after, is)) {
+      bool same_title = before && after && before->title == after->title && !before->title.empty();
+      return same_title && was == is ? Effect::kNone : Effect::kStale;
+    }
   }
   if (was == is) return Effect::kNone;
   return is ? Effect::kOneMore : Effect::kOneFewer;

@@ -46,6 +46,10 @@ std::string TitleKey(std::string_view title);
 // False only when no title folding to `title_key` can hold `keyword` (LIKE
 // '%keyword%', the keyword taken literally).
 bool MayHoldKeyword(std::string_view title_key, std::string_view keyword);
+// True only when every title folding to `title_key` holds `keyword`: the
+// keyword is there character for character, no wildcard on either side
+// (equal folded characters are equal in the collation).
+bool SurelyHoldsKeyword(std::string_view title_key, std::string_view keyword);
 
 // A state as text without spaces ("-" for none), and back.
 std::string EncodeListing(const std::optional<ListingState>& state);

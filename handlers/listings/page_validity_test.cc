@@ -139,6 +139,11 @@ BOOST_AUTO_TEST_CASE(title_keywords_are_matched_on_folded_titles) {
   BOOST_TEST(MayHoldKeyword(TitleKey("𠀀房"), "㐀房"));  // outside the BMP: one weight for all
   BOOST_TEST(MayHoldKeyword("", "anything"));            // no title known
   BOOST_TEST(!MayHoldKeyword(TitleKey("短"), "长一些的关键词"));
+  BOOST_TEST(SurelyHoldsKeyword(TitleKey("近地铁！精装两房"), "地铁"));
+  BOOST_TEST(SurelyHoldsKeyword(TitleKey("ABC 120平米"), "abc"));
+  BOOST_TEST(!SurelyHoldsKeyword(TitleKey("Café"), "cafe"));
+  BOOST_TEST(!SurelyHoldsKeyword(TitleKey("近地铁！"), "地铁！"));  // ！ folds to a wildcard
+  BOOST_TEST(!SurelyHoldsKeyword("", "x"));
 }
 
 BOOST_AUTO_TEST_CASE(title_keywords_and_unknown_orderings_count_as_changed) {
@@ -157,11 +162,22 @@ BOOST_AUTO_TEST_CASE(title_keywords_and_unknown_orderings_count_as_changed) {
   BOOST_TEST(!CountChanges(f, listing, listing));
   BOOST_TEST(!Changes(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), listing, listing));
   BOOST_TEST(Changes(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-05-01"), listing, listing));
-  // A title that changed, or a listing arriving, is the database's to count.
+  // A title that surely holds the keyword, or surely not, is counted here:
+  // one that leaves it, or a listing arriving after a full page.
   BOOST_TEST(PageEffect(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), true, listing, other_title) ==
-             Effect::kStale);
+             Effect::kOneFewer);
   BOOST_TEST(PageEffect(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), true, std::nullopt, listing) ==
+             Effect::kOneMore);
+  BOOST_TEST(PageEffect(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-05-01"), true, std::nullopt, listing) ==
+             Effect::kStale);  // it sorts onto the page
+  // One that only may (a wildcard where the keyword sits) is the database's.
+  auto maybe = listing;
+  maybe.title = TitleKey("近地é！两房");
+  BOOST_TEST(MayHoldKeyword(maybe.title, "近地铁"));
+  BOOST_TEST(!SurelyHoldsKeyword(maybe.title, "近地铁"));
+  BOOST_TEST(PageEffect(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), true, std::nullopt, maybe) ==
              Effect::kStale);
+  BOOST_TEST(CountEffect(f, maybe, maybe) == Effect::kNone);  // its title stayed
   BOOST_TEST(CountEffect(f, std::nullopt, other_title) == Effect::kNone);
   // No title known (a record from before titles were logged): may match.
   auto unknown = listing;
