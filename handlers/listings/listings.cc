@@ -344,6 +344,7 @@ struct LogAt {
   const WriteLogView* view = nullptr;
   Cache* cache = nullptr;  // where its segments are read
   std::string key;
+  std::string generation;  // the page's generations, as the request read them (its count keys on them too)
 };
 
 // The records of `log` after `pos` of `epoch`, summed by `effect` (one of
@@ -372,12 +373,11 @@ bool NetEffectSince(const LogAt& log, std::string_view epoch, uint64_t pos, cons
 // COUNT(*) of the listings `where` selects, cached per filter set and moved
 // by the write log's records of listings entering or leaving the filters.
 // Cached as "<epoch> <position> <count>".
-Status CountByRows(ThreadServices* services, Db& db, const std::vector<std::string>& shown, const std::string& where,
+Status CountByRows(ThreadServices* services, Db& db, const std::string& where,
                    const std::vector<Param>& params, const PageFilter& filter, const LogAt& log, int64_t* count,
                    const std::string& count_sql = "", const std::vector<Param>& count_params = {}) {
   std::string key;
-  std::string generation =
-      log.view == nullptr ? "" : CurrentGenerations(services->memcached(), services->cache_prefix(), shown);
+  const std::string& generation = log.generation;  // read once, by ValidatedList
   if (!generation.empty()) {
     key = services->cache_prefix() + "listings-count:" + generation + ":" + where;
     for (const Param& p : params) {
@@ -480,7 +480,7 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
           sscanf(value.substr(0, nl).c_str(), "zfp2 %63s %llu %lld %199s %lld %d", epoch, &pos, &expires, frontier,
                  &count, &full) == 6 &&
           DecodeFrontier(frontier, &parts.last) &&
-          NetEffectSince(LogAt{&log, cache, log_key}, epoch, pos, [&](const auto& before, const auto& after) {
+          NetEffectSince(LogAt{&log, cache, log_key, generation}, epoch, pos, [&](const auto& before, const auto& after) {
             return PageEffect(filter, ordering, parts.last, full != 0, before, after);
           }, &delta)) {
         parts.count = count + delta;
@@ -499,7 +499,7 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     if (!have_log) have_log = OpenWriteLog(cache, log_key, &log_value, &log).ok();
     {
       FreshReads fresh(services->db());
-      s = build(&page, have_log ? LogAt{&log, cache, log_key} : LogAt{}, &parts);
+      s = build(&page, have_log ? LogAt{&log, cache, log_key, generation} : LogAt{}, &parts);
     }
     if (s.ok() && have_log) cache->Set(key, StoredPage(log, now + kListTtl, parts), kListTtl);
   }
@@ -604,13 +604,13 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       Status st = MakeTitleFilter(db, *title, ctx.title_frequent_gram, &tf);
       if (!st.ok()) return st;
       bool narrowed = minprice || maxprice || minarea || maxarea || type || district;
-      auto add = [](std::string* w, std::vector<Param>* p, const TitleFilter& filter, bool grams) {
+      auto add = [](std::string* w, std::vector<Param>* p, const TitleFilter& keyword, bool grams) {
         if (grams) {
-          *w += filter.grams_where;
-          p->insert(p->end(), filter.grams_params.begin(), filter.grams_params.end());
+          *w += keyword.grams_where;
+          p->insert(p->end(), keyword.grams_params.begin(), keyword.grams_params.end());
         }
-        *w += filter.like_where;
-        p->push_back(filter.like_param);
+        *w += keyword.like_where;
+        p->push_back(keyword.like_param);
       };
       add(&where, &params, tf, !tf.frequent);
       add(&count_where, &count_params, tf, !(tf.frequent && district));
@@ -656,8 +656,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       if (!st.ok()) return st;
       count = CountMatching(bands, price_low, price_high);
     } else {
-      Status st = CountByRows(ctx.services, db, shown, count_where, count_params, filter, log, &count, count_sql,
-                              count_sql_params);
+      Status st = CountByRows(ctx.services, db, count_where, count_params, filter, log, &count, count_sql, count_sql_params);
       if (!st.ok()) return st;
     }
     // An unknown type is a 400, not an empty page. Listings of a type prove
