@@ -228,6 +228,17 @@ for q in district=440300 district=440303 title=罗湖测试; do
   check "  ... while the page $q shows the new price at once" \
     sh -c "grep -q '\"houseid\":${sz:-0},[^}]*\"price\":3456,' '$T/body' && grep -q '\"price\":3000,' '$T/page-$q'"
 done
+# A folded title is unsure only where the collation may equal what TitleKey
+# did not keep: an accented letter is a plain one (é = e), so such a write
+# reaches a cached page of the plain keyword and of the accented one.
+for q in title=cafe "title=CAF%C3%89"; do req GET "/api/houseinfos/?$q"; cp "$T/body" "$T/page-$q"; done
+req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"title":"罗湖Café测试"}'
+for q in title=cafe "title=CAF%C3%89"; do
+  before="$(sed -n 's/^{"count":\([0-9]*\),.*/\1/p' "$T/page-$q")"
+  req GET "/api/houseinfos/?$q"
+  check "a title edit to 罗湖Café测试 shows at once in the cached page $q" \
+    sh -c "grep -q '^{\"count\":$(( ${before:-0} + 1 )),.*\"houseid\":${sz:-0},' '$T/body'"
+done
 req PATCH "/api/houseinfos/${sz:-0}/" -H "$J" -H "token: $OWNER" --data-binary '{"title":"深圳改名房源"}'
 req GET "/api/houseinfos/?title=罗湖测试"
 check "a title edit that drops the keyword: the cached keyword page counts it no more at once" grep -q '^{"count":0,' "$T/body"

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "base/log.h"
 #include "data/write_log.h"
@@ -280,19 +282,26 @@ Status FineCounts(Db& db, int level, double distid, const int64_t* type_id, cons
 // collation, as the old site's icontains), served by the grams of
 // shared/sql/011_title_grams.sql, which choose the rows the LIKE reads.
 struct TitleFilter {
-  std::string grams_where;          // " AND h.houseid IN (…grams…)": only listings that can match; may be empty
+  // The listings a page and its count read: for a rare keyword, only those
+  // of its rarest gram, read first (a derived table joined STRAIGHT, so the
+  // optimizer cannot prefer an ordered walk of the whole table that finds
+  // a small city's few matches after a million rows); else every listing.
+  std::string rows_from = " FROM tb_house_info h";
+  std::vector<Param> rows_from_params;
+  std::string grams_where;          // " AND h.houseid IN (…grams…)" of a frequent keyword: only listings that can match
   std::vector<Param> grams_params;  // its parameters
   std::string like_where;           // " AND h.title LIKE …": the match itself, on the row
   Param like_param{std::string()};
   std::string gram_pattern;         // LIKE 'kw%' over the grams when they alone answer exactly; else empty
-  bool frequent = false;            // every gram of grams_where is held by kFrequentGram listings or more
+  bool frequent = false;            // every gram of the keyword is held by frequent_gram listings or more
 };
 
 // A keyword whose grams `frequent_gram` listings hold (listings.title_frequent_gram)
 // matches often enough that an ordered walk finds a page's matches sooner
 // than the grams would list them (for 近地铁, 88,000 of 1,000,000 listings,
-// the IN list costs 200 ms, the walk a few): its page and its counts within
-// a place read rows.
+// the grams cost 200 ms, the walk a few): its page and its counts within
+// a place read rows. Any other keyword reads at most frequent_gram
+// listings, those of its rarest gram (a few ms for 2,000).
 Status MakeTitleFilter(Db& db, const std::string& keyword, int64_t frequent_gram, TitleFilter* f) {
   constexpr size_t kGramChars = 3;  // tb_house_title_gram's grams
   // The keyword's characters; not UTF-8 (no title holds it as such): the LIKE alone.
@@ -324,6 +333,7 @@ Status MakeTitleFilter(Db& db, const std::string& keyword, int64_t frequent_gram
     f->gram_pattern = patterns[0];
   }
   f->frequent = true;
+  int64_t rarest = -1;
   for (const std::string& pattern : patterns) {
     f->grams_where += " AND h.houseid IN (SELECT g.houseid FROM tb_house_title_gram g WHERE g.gram LIKE ? ESCAPE '\\\\')";
     f->grams_params.emplace_back(pattern);
@@ -332,7 +342,18 @@ Status MakeTitleFilter(Db& db, const std::string& keyword, int64_t frequent_gram
                         "LIMIT " + std::to_string(frequent_gram) + ") AS p",
                         {Param(pattern)}, &rows);
     if (!s.ok()) return s;
-    if (rows[0].Int(0) < frequent_gram) f->frequent = false;
+    int64_t held = rows[0].Int(0);
+    if (held >= frequent_gram) continue;
+    f->frequent = false;
+    if (rarest >= 0 && held >= rarest) continue;
+    rarest = held;
+    f->rows_from = " FROM (SELECT DISTINCT g.houseid FROM tb_house_title_gram g WHERE g.gram LIKE ? ESCAPE '\\\\') AS k "
+                   "STRAIGHT_JOIN tb_house_info h ON h.houseid = k.houseid";
+    f->rows_from_params = {Param(pattern)};
+  }
+  if (!f->frequent) {  // the rarest gram chose the rows; the LIKE filters them
+    f->grams_where.clear();
+    f->grams_params.clear();
   }
   return Status::Ok();
 }
@@ -370,16 +391,16 @@ bool NetEffectSince(const LogAt& log, std::string_view epoch, uint64_t pos, cons
   return true;
 }
 
-// COUNT(*) of the listings `where` selects, cached per filter set and moved
-// by the write log's records of listings entering or leaving the filters.
-// Cached as "<epoch> <position> <count>".
-Status CountByRows(ThreadServices* services, Db& db, const std::string& where,
+// COUNT(*) of the listings `from_where` (" FROM … WHERE …") selects, cached
+// per filter set and moved by the write log's records of listings entering
+// or leaving the filters. Cached as "<epoch> <position> <count>".
+Status CountByRows(ThreadServices* services, Db& db, const std::string& from_where,
                    const std::vector<Param>& params, const PageFilter& filter, const LogAt& log, int64_t* count,
                    const std::string& count_sql = "", const std::vector<Param>& count_params = {}) {
   std::string key;
   const std::string& generation = log.generation;  // read once, by ValidatedList
   if (!generation.empty()) {
-    key = services->cache_prefix() + "listings-count:" + generation + ":" + where;
+    key = services->cache_prefix() + "listings-count:" + generation + ":" + from_where;
     for (const Param& p : params) {
       char number[32];  // every bit of a double (999.5 and 999.5000001 are two searches)
       if (p.type() == Param::Type::kDouble) snprintf(number, sizeof number, "%.17g", p.double_value());
@@ -402,19 +423,19 @@ Status CountByRows(ThreadServices* services, Db& db, const std::string& where,
       *count = kept + delta;
       if (pos != log.view->end) {
         services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " +
-                                            std::to_string(*count), kListTtl);
+                                            std::to_string(*count), kListKeepSeconds);
       }
       return Status::Ok();
     }
   }
   Rows rows;
-  Status s = count_sql.empty() ? db.QueryFresh("SELECT COUNT(*) FROM tb_house_info h" + where, params, &rows)
+  Status s = count_sql.empty() ? db.QueryFresh("SELECT COUNT(*)" + from_where, params, &rows)
                                 : db.QueryFresh(count_sql, count_params, &rows);
   if (!s.ok()) return s;
   *count = rows[0].Int(0);
   if (!key.empty()) {
     services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " + std::to_string(*count),
-                               kListTtl);
+                               kListKeepSeconds);
   }
   return Status::Ok();
 }
@@ -443,6 +464,11 @@ std::string StoredPage(const WriteLogView& log, long long expires, const PagePar
 // outlives the log's compaction.
 using PageBuilder = std::function<Status(PageRequest* page, const LogAt& log, PageParts* parts)>;
 
+// A page's filler holds its lock at most this long (a filler that died
+// frees it so); the others wait at most kFillWaitMs for its page.
+constexpr int kFillLockSeconds = 3;
+constexpr int kFillWaitMs = 600;
+
 Response ValidatedList(ThreadServices* services, const Request& req, const std::vector<std::string>& shown,
                        const PageFilter& filter, const Ordering& ordering, const PageBuilder& build) {
   PageRequest page;
@@ -462,13 +488,19 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     const std::string key = CacheKey(prefix + names + generation + ":list:" + req.scheme + "://" + req.host +
                                      req.raw_path + "?" + req.raw_query);
     const std::string log_key = WriteLogKey(prefix, shown[0]);
-    std::map<std::string, std::string> found;
-    cache->GetMulti({key, log_key}, &found);
-    std::string log_value = found[log_key];
+    std::string log_value;
     WriteLogView log;
-    bool have_log = ParseWriteLog(log_value, &log);
-    auto it = found.find(key);
-    if (have_log && it != found.end()) {
+    bool have_log = false;
+    // Reads the page and its log; true (parts filled) when the page is
+    // there and no write since could change it.
+    auto cached = [&]() {
+      PageParts kept;
+      std::map<std::string, std::string> found;
+      cache->GetMulti({key, log_key}, &found);
+      log_value = found[log_key];
+      have_log = ParseWriteLog(log_value, &log);
+      auto it = found.find(key);
+      if (!have_log || it == found.end()) return false;
       const std::string& value = it->second;
       size_t nl = value.find('\n');
       char epoch[64], frontier[200];
@@ -476,32 +508,51 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
       long long expires = 0, count = 0;
       int full = 0;
       int64_t delta = 0;
-      if (nl != std::string::npos &&
+      if (nl == std::string::npos ||
           sscanf(value.substr(0, nl).c_str(), "zfp2 %63s %llu %lld %199s %lld %d", epoch, &pos, &expires, frontier,
-                 &count, &full) == 6 &&
-          DecodeFrontier(frontier, &parts.last) &&
-          NetEffectSince(LogAt{&log, cache, log_key, generation}, epoch, pos, [&](const auto& before, const auto& after) {
-            return PageEffect(filter, ordering, parts.last, full != 0, before, after);
+                 &count, &full) != 6 ||
+          !DecodeFrontier(frontier, &kept.last) ||
+          !NetEffectSince(LogAt{&log, cache, log_key, generation}, epoch, pos, [&](const auto& before, const auto& after) {
+            return PageEffect(filter, ordering, kept.last, full != 0, before, after);
           }, &delta)) {
-        parts.count = count + delta;
-        parts.full = full != 0;
-        parts.results = value.substr(nl + 1);
-        if ((delta != 0 || log.end - pos > kWriteLogRestampBytes) && expires > now) {
-          cache->Set(key, StoredPage(log, expires, parts), static_cast<int>(expires - now));
-        }
-        Response r = Response::Json(200, RenderPage(req, page, parts.count, parts.results));
-        SetCacheHeaders(&r, kListTtl, now);
-        return r;
+        return false;
+      }
+      kept.count = count + delta;
+      kept.full = full != 0;
+      kept.results = value.substr(nl + 1);
+      if ((delta != 0 || log.end - pos > kWriteLogRestampBytes) && expires > now) {
+        cache->Set(key, StoredPage(log, expires, kept), static_cast<int>(expires - now));
+      }
+      parts = std::move(kept);
+      return true;
+    };
+    auto hit = [&]() {
+      Response r = Response::Json(200, RenderPage(req, page, parts.count, parts.results));
+      SetCacheHeaders(&r, kListTtl, now);
+      return r;
+    };
+    if (cached()) return hit();
+    // A miss. One request per page reads the database at a time: a popular
+    // page made stale (or evicted) is asked by many connections at once,
+    // and each reading it would multiply a 100-400 ms count by their number.
+    // The others wait a little for the filler's page, then read it themselves.
+    const std::string fill_key = CacheKey(prefix + "fill:" + key);
+    bool filler = cache->Add(fill_key, "1", kFillLockSeconds).code() != Status::Code::kConflict;
+    if (!filler) {
+      for (int waited = 0, pause = 2; waited < kFillWaitMs; waited += pause, pause = std::min(pause * 2, 50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+        if (cached()) return hit();
       }
     }
-    // A miss: the log's position first, then the database (FreshReads: a
-    // replica only once it holds what the primary had committed).
+    // The log's position first, then the database (FreshReads: a replica
+    // only once it holds what the primary had committed).
     if (!have_log) have_log = OpenWriteLog(cache, log_key, &log_value, &log).ok();
     {
       FreshReads fresh(services->db());
       s = build(&page, have_log ? LogAt{&log, cache, log_key, generation} : LogAt{}, &parts);
     }
-    if (s.ok() && have_log) cache->Set(key, StoredPage(log, now + kListTtl, parts), kListTtl);
+    if (s.ok() && have_log) cache->Set(key, StoredPage(log, now + kListKeepSeconds, parts), kListKeepSeconds);
+    if (filler) cache->Delete(fill_key);
   }
   if (!s.ok()) {
     if (s.code() == Status::Code::kInvalidPage) return ErrorResponse(s);
@@ -590,12 +641,14 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
         district_level = -1;
       }
     }
-    // A title: the page reads the grams' listings, or walks its order
-    // reading rows when the keyword is frequent; the count reads the grams
-    // alone when they are the answer (a keyword of 1-3 characters and no
-    // other filter), else the rows of the grams' listings, or for a frequent
-    // keyword within a place, the rows of the place's range.
-    std::string count_where = where;
+    // A title: the page and the count read the listings of the keyword's
+    // rarest gram, or for a frequent keyword the page walks its order
+    // reading rows and the count reads the rows of the place's range (of
+    // the grams' listings without a place); the count reads the grams alone
+    // when they are the answer (a keyword of 1-3 characters, no other filter).
+    std::string rows_from = " FROM tb_house_info h";  // the page's; the count's is in count_where
+    std::vector<Param> rows_from_params;
+    std::string count_where = rows_from + where;
     std::vector<Param> count_params = params;
     std::string count_sql;
     std::vector<Param> count_sql_params;
@@ -604,16 +657,18 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       Status st = MakeTitleFilter(db, *title, ctx.title_frequent_gram, &tf);
       if (!st.ok()) return st;
       bool narrowed = minprice || maxprice || minarea || maxarea || type || district;
-      auto add = [](std::string* w, std::vector<Param>* p, const TitleFilter& keyword, bool grams) {
-        if (grams) {
-          *w += keyword.grams_where;
-          p->insert(p->end(), keyword.grams_params.begin(), keyword.grams_params.end());
-        }
-        *w += keyword.like_where;
-        p->push_back(keyword.like_param);
-      };
-      add(&where, &params, tf, !tf.frequent);
-      add(&count_where, &count_params, tf, !(tf.frequent && district));
+      where += tf.like_where;
+      params.push_back(tf.like_param);
+      count_where = where;
+      count_params = params;
+      if (tf.frequent && !district) {  // grams, not a walk of the whole table
+        count_where += tf.grams_where;
+        count_params.insert(count_params.end(), tf.grams_params.begin(), tf.grams_params.end());
+      }
+      rows_from = tf.rows_from;
+      rows_from_params = tf.rows_from_params;
+      count_where = rows_from + count_where;
+      count_params.insert(count_params.begin(), rows_from_params.begin(), rows_from_params.end());
       if (!narrowed && !tf.gram_pattern.empty()) {
         count_sql = "SELECT COUNT(DISTINCT g.houseid) FROM tb_house_title_gram g WHERE g.gram LIKE ? ESCAPE '\\\\'";
         count_sql_params.push_back(Param(tf.gram_pattern));
@@ -684,7 +739,8 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       shape.wanted = PageOffset(page) + page.size;
       index_hint = IndexHint(district_level, PlanSearch(bands, shape, ctx.plan_min_walk).index);
     }
-    std::vector<Param> page_params = params;
+    std::vector<Param> page_params = rows_from_params;
+    page_params.insert(page_params.end(), params.begin(), params.end());
     page_params.emplace_back(page.size);
     page_params.emplace_back(static_cast<long long>(PageOffset(page)));
     std::string outer_order = OrderByClause(req.query, kOuterOrdering, "-pubdate", "x.houseid");
@@ -694,7 +750,7 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     }
     s = db.QueryFresh(
         "SELECT x.houseid, x.title, x.area, x.floor, x.totalfloor, x.price, x.priceunit, x.mainphoto, x.street, "
-        "d.distid, d.name, t.typeid, t.name, x.pubdate FROM (SELECT h.houseid FROM tb_house_info h" + index_hint +
+        "d.distid, d.name, t.typeid, t.name, x.pubdate FROM (SELECT h.houseid" + rows_from + index_hint +
             where + order + " LIMIT ? OFFSET ?) AS p JOIN tb_house_info x ON x.houseid = p.houseid "
             "JOIN tb_district d ON d.distid = x.distid3 JOIN tb_house_type t ON t.typeid = x.typeid" + outer_order,
         page_params, &rows);

@@ -208,8 +208,22 @@ std::string TitleKey(std::string_view title) {
 
 namespace {
 
+// Whether one folded character may equal another under the title's
+// collation (utf8mb4_general_ci). Kept characters equal only themselves
+// (A-Z were folded to a-z). A '?' stands for a character TitleKey did not
+// keep, and of the kept ones such a character can only equal an ASCII
+// letter (é = e); never a digit, other ASCII or a CJK character. Measured
+// over every code point on MariaDB 10.11; tests/title_search.sh compares
+// the grams' answers with LIKE on such titles.
+bool MayEqual(std::string_view t, std::string_view k) {
+  auto letter = [](std::string_view c) { return c.size() == 1 && c[0] >= 'a' && c[0] <= 'z'; };
+  if (t == "?") return k == "?" || letter(k);
+  if (k == "?") return letter(t);
+  return t == k;
+}
+
 // Whether the folded title has the folded keyword at some position, each
-// character equal or (with `wildcards`) either one '?'.
+// character equal or (with `wildcards`) possibly equal (MayEqual).
 bool FoldedHolds(std::string_view title_key, std::string_view keyword, bool wildcards) {
   std::vector<std::string_view> t = FoldedChars(title_key.substr(1));
   std::string folded = TitleKey(keyword);
@@ -218,7 +232,7 @@ bool FoldedHolds(std::string_view title_key, std::string_view keyword, bool wild
   for (size_t i = 0; i + k.size() <= t.size(); ++i) {
     bool all = true;
     for (size_t j = 0; j < k.size() && all; ++j) {
-      all = wildcards ? t[i + j] == "?" || k[j] == "?" || t[i + j] == k[j] : k[j] != "?" && t[i + j] == k[j];
+      all = wildcards ? MayEqual(t[i + j], k[j]) : k[j] != "?" && t[i + j] == k[j];
     }
     if (all) return true;
   }

@@ -128,7 +128,15 @@ BOOST_AUTO_TEST_CASE(title_keywords_are_matched_on_folded_titles) {
   BOOST_TEST(TitleKey("近地铁！Ab, 3室?") == "t近地铁?ab??3室?");
   BOOST_TEST(MayHoldKeyword(TitleKey("近地铁！精装两房"), "地铁"));
   BOOST_TEST(MayHoldKeyword(TitleKey("近地铁！精装两房"), "近地铁！"));
-  BOOST_TEST(MayHoldKeyword(TitleKey("近地铁！精装两房"), "地铁站"));  // ！ may be anything
+  // ！ may be another character TitleKey folds (or a letter it equals), never a CJK one or a digit.
+  BOOST_TEST(!MayHoldKeyword(TitleKey("近地铁！精装两房"), "地铁站"));
+  BOOST_TEST(MayHoldKeyword(TitleKey("近地铁！精装两房"), "地铁x"));
+  BOOST_TEST(MayHoldKeyword(TitleKey("近地铁！精装两房"), "地铁…"));
+  BOOST_TEST(!MayHoldKeyword(TitleKey("低层，地铁沿线"), "近地铁"));
+  BOOST_TEST(!MayHoldKeyword(TitleKey("９０平米"), "90"));
+  BOOST_TEST(MayHoldKeyword(TitleKey("Ｃ座"), "c座"));
+  BOOST_TEST(MayHoldKeyword(TitleKey("c座"), "Ｃ座"));
+  BOOST_TEST(!MayHoldKeyword(TitleKey("7座"), "Ｃ座"));
   BOOST_TEST(!MayHoldKeyword(TitleKey("近地铁！精装两房"), "精装三"));
   BOOST_TEST(!MayHoldKeyword(TitleKey("南山区精装三房"), "近地铁"));
   BOOST_TEST(MayHoldKeyword(TitleKey("ABC 120平米"), "c 12"));
@@ -136,7 +144,8 @@ BOOST_AUTO_TEST_CASE(title_keywords_are_matched_on_folded_titles) {
   // Characters the collation may fold together match anything.
   BOOST_TEST(MayHoldKeyword(TitleKey("Café"), "cafe"));
   BOOST_TEST(MayHoldKeyword(TitleKey("ｃａｆｅ"), "cafe"));
-  BOOST_TEST(MayHoldKeyword(TitleKey("𠀀房"), "㐀房"));  // outside the BMP: one weight for all
+  BOOST_TEST(MayHoldKeyword(TitleKey("𠀀房"), "𠀁房"));  // outside the BMP: one weight for all
+  BOOST_TEST(!MayHoldKeyword(TitleKey("𠀀房"), "㐀房"));  // but not a BMP character's
   BOOST_TEST(MayHoldKeyword("", "anything"));            // no title known
   BOOST_TEST(!MayHoldKeyword(TitleKey("短"), "长一些的关键词"));
   BOOST_TEST(SurelyHoldsKeyword(TitleKey("近地铁！精装两房"), "地铁"));
@@ -173,11 +182,16 @@ BOOST_AUTO_TEST_CASE(title_keywords_and_unknown_orderings_count_as_changed) {
   // One that only may (a wildcard where the keyword sits) is the database's.
   auto maybe = listing;
   maybe.title = TitleKey("近地é！两房");
-  BOOST_TEST(MayHoldKeyword(maybe.title, "近地铁"));
-  BOOST_TEST(!SurelyHoldsKeyword(maybe.title, "近地铁"));
-  BOOST_TEST(PageEffect(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), true, std::nullopt, maybe) ==
+  BOOST_TEST(!MayHoldKeyword(maybe.title, "近地铁"));  // é may be e, never 铁
+  auto lettered = f;
+  lettered.title = "近地e";
+  BOOST_TEST(MayHoldKeyword(maybe.title, *lettered.title));
+  BOOST_TEST(!SurelyHoldsKeyword(maybe.title, *lettered.title));
+  BOOST_TEST(PageEffect(lettered, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), true, std::nullopt, maybe) ==
              Effect::kStale);
-  BOOST_TEST(CountEffect(f, maybe, maybe) == Effect::kNone);  // its title stayed
+  BOOST_TEST(CountEffect(lettered, maybe, maybe) == Effect::kNone);  // its title stayed
+  BOOST_TEST(PageEffect(f, kNewest, L(2, 440300, 440301, 1, 1, "2019-07-01"), true, std::nullopt, maybe) ==
+             Effect::kNone);
   BOOST_TEST(CountEffect(f, std::nullopt, other_title) == Effect::kNone);
   // No title known (a record from before titles were logged): may match.
   auto unknown = listing;
