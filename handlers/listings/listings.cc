@@ -371,17 +371,28 @@ struct LogAt {
 // The records of `log` after `pos` of `epoch`, summed by `effect` (one of
 // page_validity.h's): false when one makes the cached answer stale (or the
 // log lost them), else true with the count's net move in *delta.
+//
+// `settled`: a fill reads the log's end (pos), then the database, then the
+// end again (settled). A record between the two is of a write the database
+// read may or may not have seen (a write commits, then appends): any effect
+// of one makes the answer stale, where adding it could count a listing
+// twice. (A write whose append comes after the second read too is not
+// told apart: the window is its commit-to-append time.)
 template <class EffectOf>
-bool NetEffectSince(const LogAt& log, std::string_view epoch, uint64_t pos, const EffectOf& effect,
+bool NetEffectSince(const LogAt& log, std::string_view epoch, uint64_t pos, uint64_t settled, const EffectOf& effect,
                     int64_t* delta) {
   *delta = 0;
   std::string storage;
   std::vector<std::string_view> records;
   if (!RecordsSince(log.cache, log.key, *log.view, epoch, pos, &storage, &records)) return false;
+  uint64_t at = pos;  // where the record starts: positions count each record and its '\n'
   for (std::string_view record : records) {
     std::optional<ListingState> before, after;
     if (!DecodeChange(record, &before, &after)) return false;
-    switch (effect(before, after)) {
+    Effect e = effect(before, after);
+    if (at < settled && e != Effect::kNone) return false;
+    at += record.size() + 1;
+    switch (e) {
       case Effect::kNone: break;
       case Effect::kOneMore: ++*delta; break;
       case Effect::kOneFewer: --*delta; break;
@@ -391,12 +402,23 @@ bool NetEffectSince(const LogAt& log, std::string_view epoch, uint64_t pos, cons
   return true;
 }
 
+// The log's end now, to settle a fill (NetEffectSince); when it cannot be
+// read, a position no record reaches (every record with an effect is unsure).
+uint64_t SettledAt(const LogAt& log) {
+  std::string value;
+  WriteLogView now;
+  if (log.cache->Get(log.key, &value).ok() && ParseWriteLog(value, &now) && now.epoch == log.view->epoch) return now.end;
+  return UINT64_MAX;
+}
+
 // COUNT(*) of the listings `from_where` (" FROM … WHERE …") selects, cached
 // per filter set and moved by the write log's records of listings entering
-// or leaving the filters. Cached as "<epoch> <position> <count>".
+// or leaving the filters. Cached as "<epoch> <position> <settled> <count>".
+// `known`: the count at the log's end, proven from the log alone.
 Status CountByRows(ThreadServices* services, Db& db, const std::string& from_where,
-                   const std::vector<Param>& params, const PageFilter& filter, const LogAt& log, int64_t* count,
-                   const std::string& count_sql = "", const std::vector<Param>& count_params = {}) {
+                   const std::vector<Param>& params, const PageFilter& filter, const LogAt& log,
+                   std::optional<int64_t> known, int64_t* count, const std::string& count_sql = "",
+                   const std::vector<Param>& count_params = {}) {
   std::string key;
   const std::string& generation = log.generation;  // read once, by ValidatedList
   if (!generation.empty()) {
@@ -410,21 +432,28 @@ Status CountByRows(ThreadServices* services, Db& db, const std::string& from_whe
     }
     key = CacheKey(key);
   }
+  auto keep = [&](uint64_t settled) {
+    services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " +
+                                        std::to_string(settled) + " " + std::to_string(*count),
+                               kListKeepSeconds);
+  };
+  if (known) {  // proven from a page of the same filters at the log's end
+    *count = *known;
+    if (!key.empty()) keep(log.view->end);
+    return Status::Ok();
+  }
   std::string cached;
   if (!key.empty() && services->memcached()->Get(key, &cached).ok()) {
     char epoch[64];
-    unsigned long long pos = 0;
+    unsigned long long pos = 0, settled = 0;
     long long kept = 0;
     int64_t delta = 0;
-    if (sscanf(cached.c_str(), "%63s %llu %lld", epoch, &pos, &kept) == 3 &&
-        NetEffectSince(log, epoch, pos, [&](const auto& before, const auto& after) {
+    if (sscanf(cached.c_str(), "%63s %llu %llu %lld", epoch, &pos, &settled, &kept) == 4 &&
+        NetEffectSince(log, epoch, pos, settled, [&](const auto& before, const auto& after) {
           return CountEffect(filter, before, after);
         }, &delta)) {
       *count = kept + delta;
-      if (pos != log.view->end) {
-        services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " +
-                                            std::to_string(*count), kListKeepSeconds);
-      }
+      if (pos != log.view->end) keep(std::max<uint64_t>(settled, log.view->end));
       return Status::Ok();
     }
   }
@@ -434,24 +463,27 @@ Status CountByRows(ThreadServices* services, Db& db, const std::string& from_whe
   if (!s.ok()) return s;
   *count = rows[0].Int(0);
   if (!key.empty()) {
-    services->memcached()->Set(key, log.view->epoch + " " + std::to_string(log.view->end) + " " + std::to_string(*count),
-                               kListKeepSeconds);
+    keep(SettledAt(log));
   }
   return Status::Ok();
 }
 
 // What a page's builder answers: its count and items, and its last item.
 struct PageParts {
+  // Given to the builder: the count as the log proves it from a stale copy
+  // of the page (its items changed, its count did not need to be read).
+  std::optional<int64_t> known_count;
   int64_t count = 0;
   std::string results = "[]";  // the items, a JSON array
   Frontier last;
   bool full = false;           // as many items as the page's size
 };
 
-// The cached form of a page: "zfp2 <epoch> <position> <expires> <last item>
-// <count> <full>\n" + its items.
-std::string StoredPage(const WriteLogView& log, long long expires, const PageParts& parts) {
-  return "zfp2 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(expires) + " " +
+// The cached form of a page: "zfp3 <epoch> <position> <settled> <expires>
+// <last item> <count> <full>\n" + its items (settled: NetEffectSince).
+std::string StoredPage(const WriteLogView& log, uint64_t settled, long long expires, const PageParts& parts) {
+  return "zfp3 " + log.epoch + " " + std::to_string(log.end) + " " + std::to_string(settled) + " " +
+         std::to_string(expires) + " " +
          EncodeFrontier(parts.last) + " " + std::to_string(parts.count) + " " + (parts.full ? "1" : "0") + "\n" +
          parts.results;
 }
@@ -465,9 +497,10 @@ std::string StoredPage(const WriteLogView& log, long long expires, const PagePar
 using PageBuilder = std::function<Status(PageRequest* page, const LogAt& log, PageParts* parts)>;
 
 // A page's filler holds its lock at most this long (a filler that died
-// frees it so); the others wait at most kFillWaitMs for its page.
+// frees it so); the others wait for its page while it holds the lock, and
+// read the database themselves after kFillWaitMs at most.
 constexpr int kFillLockSeconds = 3;
-constexpr int kFillWaitMs = 600;
+constexpr int kFillWaitMs = 3000;
 
 Response ValidatedList(ThreadServices* services, const Request& req, const std::vector<std::string>& shown,
                        const PageFilter& filter, const Ordering& ordering, const PageBuilder& build) {
@@ -491,6 +524,7 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     std::string log_value;
     WriteLogView log;
     bool have_log = false;
+    std::optional<int64_t> known_count;
     // Reads the page and its log; true (parts filled) when the page is
     // there and no write since could change it.
     auto cached = [&]() {
@@ -504,24 +538,35 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
       const std::string& value = it->second;
       size_t nl = value.find('\n');
       char epoch[64], frontier[200];
-      unsigned long long pos = 0;
+      unsigned long long pos = 0, settled = 0;
       long long expires = 0, count = 0;
       int full = 0;
       int64_t delta = 0;
       if (nl == std::string::npos ||
-          sscanf(value.substr(0, nl).c_str(), "zfp2 %63s %llu %lld %199s %lld %d", epoch, &pos, &expires, frontier,
-                 &count, &full) != 6 ||
-          !DecodeFrontier(frontier, &kept.last) ||
-          !NetEffectSince(LogAt{&log, cache, log_key, generation}, epoch, pos, [&](const auto& before, const auto& after) {
+          sscanf(value.substr(0, nl).c_str(), "zfp3 %63s %llu %llu %lld %199s %lld %d", epoch, &pos, &settled,
+                 &expires, frontier, &count, &full) != 7 ||
+          !DecodeFrontier(frontier, &kept.last)) {
+        return false;
+      }
+      const LogAt at{&log, cache, log_key, generation};
+      if (!NetEffectSince(at, epoch, pos, settled, [&](const auto& before, const auto& after) {
             return PageEffect(filter, ordering, kept.last, full != 0, before, after);
           }, &delta)) {
+        // Its items changed; its count may still be proven (a count over
+        // rows, a title's above all, costs up to some 300 ms to read again).
+        if (NetEffectSince(at, epoch, pos, settled, [&](const auto& before, const auto& after) {
+              return CountEffect(filter, before, after);
+            }, &delta)) {
+          known_count = count + delta;
+        }
         return false;
       }
       kept.count = count + delta;
       kept.full = full != 0;
       kept.results = value.substr(nl + 1);
       if ((delta != 0 || log.end - pos > kWriteLogRestampBytes) && expires > now) {
-        cache->Set(key, StoredPage(log, expires, kept), static_cast<int>(expires - now));
+        cache->Set(key, StoredPage(log, std::max<uint64_t>(settled, log.end), expires, kept),
+                   static_cast<int>(expires - now));
       }
       parts = std::move(kept);
       return true;
@@ -537,13 +582,19 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     // and each reading it would multiply a 100-400 ms count by their number.
     // The others wait a little for the filler's page, then read it themselves.
     const std::string fill_key = CacheKey(prefix + "fill:" + key);
-    bool filler = cache->Add(fill_key, "1", kFillLockSeconds).code() != Status::Code::kConflict;
-    if (!filler) {
-      for (int waited = 0, pause = 2; waited < kFillWaitMs; waited += pause, pause = std::min(pause * 2, 50)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause));
-        if (cached()) return hit();
+    bool filler = false;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFillWaitMs);
+    for (int pause = 2;; pause = std::min(pause * 2, 50)) {
+      Status added = cache->Add(fill_key, "1", kFillLockSeconds);
+      if (added.code() != Status::Code::kConflict) {  // ours (or memcached failing: no one to wait for)
+        filler = added.ok();
+        break;
       }
+      if (std::chrono::steady_clock::now() >= give_up) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+      if (cached()) return hit();
     }
+    parts.known_count = known_count;
     // The log's position first, then the database (FreshReads: a replica
     // only once it holds what the primary had committed).
     if (!have_log) have_log = OpenWriteLog(cache, log_key, &log_value, &log).ok();
@@ -551,7 +602,10 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
       FreshReads fresh(services->db());
       s = build(&page, have_log ? LogAt{&log, cache, log_key, generation} : LogAt{}, &parts);
     }
-    if (s.ok() && have_log) cache->Set(key, StoredPage(log, now + kListKeepSeconds, parts), kListKeepSeconds);
+    if (s.ok() && have_log) {
+      const LogAt at{&log, cache, log_key, generation};
+      cache->Set(key, StoredPage(log, SettledAt(at), now + kListKeepSeconds, parts), kListKeepSeconds);
+    }
     if (filler) cache->Delete(fill_key);
   }
   if (!s.ok()) {
@@ -711,7 +765,8 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
       if (!st.ok()) return st;
       count = CountMatching(bands, price_low, price_high);
     } else {
-      Status st = CountByRows(ctx.services, db, count_where, count_params, filter, log, &count, count_sql, count_sql_params);
+      Status st = CountByRows(ctx.services, db, count_where, count_params, filter, log, parts->known_count, &count,
+                              count_sql, count_sql_params);
       if (!st.ok()) return st;
     }
     // An unknown type is a 400, not an empty page. Listings of a type prove
@@ -991,6 +1046,9 @@ const Resource kListings = {
               .written_generations = ListingGenerations,
               .announce_write = AnnounceListingWrite,
               .detail_generations = DetailGenerations},
+    // New listings append to the same index ends (their tags, their grams):
+    // under REPEATABLE READ two of them held the end's gap each wanted.
+    .write_isolation = Isolation::kReadCommitted,
 };
 
 using Listing = ResourceRoutes<Context, kListings>;

@@ -183,13 +183,15 @@ void Usage(const char* argv0) {
           argv0);
 }
 
-// The write set serves the same handlers with its own thread count: only
-// the socket Nginx sends it (non-safe methods) differs.
+// The write set serves the same handlers with its own thread count, and its
+// statements go first in the database's thread pool: only the socket Nginx
+// sends it (non-safe methods) differs.
 Status UseWriteThreads(const Config& config, AppSettings* settings) {
   long v = 0;
   Status st = config.GetInt("group." + settings->group + ".write_threads", &v);
   if (!st.ok()) return st;
   settings->threads = static_cast<int>(v);
+  settings->db.first_in_pool = true;
   return Status::Ok();
 }
 

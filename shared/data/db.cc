@@ -278,6 +278,13 @@ Status DbConnections::Connect(int target, Conn** out) {
     conn->connection.reset(g_driver->connect(opts));
     std::unique_ptr<sql::Statement> st(conn->connection->createStatement());
     st->execute("SET time_zone = '" + settings_.time_zone + "'");
+    if (settings_.first_in_pool) {
+      try {
+        st->execute("SET SESSION thread_pool_priority = 'high'");
+      } catch (const sql::SQLException&) {
+        // Not MariaDB's thread pool (another server, or built without it): nothing to ask.
+      }
+    }
     slot = std::move(conn);
     if (target < 0) ++primary_connects_;
   } catch (const sql::SQLException& e) {
@@ -475,7 +482,7 @@ Status Db::Execute(std::string_view sql, const std::vector<Param>& params, uint6
   return Run(-1, false, sql, params, nullptr, affected, insert_id);
 }
 
-Status Db::Transaction(const std::function<Status(Db&)>& body) {
+Status Db::Transaction(const std::function<Status(Db&)>& body, Isolation isolation) {
   // A deadlock victim was rolled back whole: run it again, a few times,
   // after a short random pause that grows, so the writers it met (all
   // retrying too, under a burst of writes to the same kept counts) do not
@@ -487,13 +494,13 @@ Status Db::Transaction(const std::function<Status(Db&)>& body) {
       std::uniform_int_distribution<int> pause_us(0, 2000 << attempt);
       std::this_thread::sleep_for(std::chrono::microseconds(pause_us(jitter)));
     }
-    s = TransactionOnce(body);
+    s = TransactionOnce(body, isolation);
     if (s.code() != Status::Code::kAborted) return s;
   }
   return Status::Unavailable("mysql: " + s.message());
 }
 
-Status Db::TransactionOnce(const std::function<Status(Db&)>& body) {
+Status Db::TransactionOnce(const std::function<Status(Db&)>& body, Isolation isolation) {
   DbConnections::Conn* conn = nullptr;
   Status s = conns_->Connect(-1, &conn);
   if (!s.ok()) return s;
@@ -503,6 +510,10 @@ Status Db::TransactionOnce(const std::function<Status(Db&)>& body) {
       s = conns_->Connect(-1, &conn);
       if (!s.ok()) return s;
     }
+    // SET TRANSACTION (no SESSION) applies to the next transaction only.
+    std::unique_ptr<sql::Statement> st(conn->connection->createStatement());
+    st->execute(isolation == Isolation::kReadCommitted ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
+                                                       : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
     conn->connection->setAutoCommit(false);
   } catch (const sql::SQLException& e) {
     conns_->Drop(-1);

@@ -89,6 +89,10 @@ struct DbSettings {
   int replica_retry_after_ms = 2000;
   // A fresh read waits at most this long for a replica to catch up.
   int replica_wait_ms = 100;
+  // A write set's (app/fcgi_server.h): its sessions ask MariaDB's thread
+  // pool to run their statements first, so a write does not queue behind
+  // the search misses of the same group (a server without the pool ignores it).
+  bool first_in_pool = false;
 };
 
 // Reads mysql.* keys: primary, replicas, database, user, password_env,
@@ -202,6 +206,14 @@ class FreshReads {
 // How many times Transaction() runs a body the server chose as a deadlock victim.
 constexpr int kTransactionAttempts = 5;
 
+// A transaction's isolation level. REPEATABLE READ (the server's default)
+// takes gap locks, which some protocols rely on (resource/media_sweep.h).
+// READ COMMITTED takes none for searches: writers appending at the end of
+// the same index (new listings' tags and grams) no longer hold the gap each
+// other inserts into, which deadlocked them under bursts. Its statements
+// need a binary log in ROW or MIXED format (the server's default), if any.
+enum class Isolation { kRepeatableRead, kReadCommitted };
+
 class Db {
  public:
   explicit Db(DbConnections* conns) : conns_(conns) {}
@@ -219,13 +231,13 @@ class Db {
   // Runs `body` inside one transaction on the primary: committed when it
   // returns OK, rolled back otherwise (and on a lost connection, which answers
   // Unavailable: nothing was committed).
-  Status Transaction(const std::function<Status(Db&)>& body);
+  Status Transaction(const std::function<Status(Db&)>& body, Isolation isolation = Isolation::kRepeatableRead);
 
   bool wrote() const { return wrote_; }
 
  private:
   friend class DbConnections;
-  Status TransactionOnce(const std::function<Status(Db&)>& body);
+  Status TransactionOnce(const std::function<Status(Db&)>& body, Isolation isolation);
   // Where the next read goes: -1 the primary, 0.. a replica.
   int ReadTarget();
   Status Read(std::string_view sql, const std::vector<Param>& params, Rows* rows, bool reuse);

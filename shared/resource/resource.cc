@@ -477,7 +477,7 @@ Response CreateResource(ThreadServices* services, const Request& req, const Reso
     st = FinishSave(tx, r, req, id, given.extras, std::nullopt, &after);
     if (!st.ok()) return st;
     return AddWrittenGenerations(tx, r, id, WriteStage::kAfter, &moved);
-  });
+  }, r.write_isolation);
   return Saved(services, req, r, given, s, 201, after, moved);
 }
 
@@ -528,7 +528,7 @@ Response UpdateResource(ThreadServices* services, const Request& req, const Path
     st = FinishSave(tx, r, req, id, given.extras, before, &after);
     if (!st.ok()) return st;
     return AddWrittenGenerations(tx, r, id, WriteStage::kAfter, &moved);  // the row as written: where it arrives
-  });
+  }, r.write_isolation);
   return Saved(services, req, r, given, s, 200, after, moved);
 }
 
@@ -558,7 +558,7 @@ Response DeleteResource(ThreadServices* services, const Request& req, const Path
     if (st.code() == Status::Code::kInvalidArgument) return Status::StillReferenced(st.message());
     if (!st.ok()) return st;
     return WriteAudit(tx, req, r.table, std::to_string(id), before, std::nullopt);
-  });
+  }, r.write_isolation);
   if (!s.ok()) return LoggedError(s, req);
   Announce(services, req, r, moved);
   return NoContent();

@@ -220,6 +220,8 @@ struct Resource {
   // Extra columns of an INSERT: (column, SQL expression); "?" binds the user id.
   std::vector<std::pair<const char*, const char*>> insert_extras;
   ResourceHooks hooks;
+  // The isolation of its writes' transactions (data/db.h).
+  Isolation write_isolation = Isolation::kRepeatableRead;
 
   const Field& key() const { return fields.front(); }
   const Field* FieldNamed(const std::string& name) const;
