@@ -72,8 +72,8 @@
 # and type those of the listing drawn four times in five, else any); no
 # ordering, pubdate, -pubdate, price or -price; page 1, 2 or 3 (never past the
 # last page: each request's count is taken first); size 5 or 10. wrk cycles
-# through the list (tools/bench/listings.lua). List answers are cached for
-# 120 s: with CACHE=warm (the default) each request is asked once before the
+# through the list (tools/bench/listings.lua). List answers are kept until a
+# write changes them (at most an hour): with CACHE=warm (the default) each request is asked once before the
 # rounds, so the rounds measure the steady state of a search form whose
 # queries were asked before, as a popular search's are; CACHE=bust measures
 # the misses (each page read from the database; a search's count is still

@@ -8,9 +8,10 @@
 #
 # Variables (defaults): STATE_DIR (./var), HTTP_PORT (8080), MEMCACHED_PORT
 # (21211), LDAP_PORT (3389), ZUFANG_ENV (local), BUILD_DIR (./build),
-# SEED_FILE (data/zufang-seed.sql), INNODB_BUFFER_POOL (1G: a
-# million listings with their indexes, about 1 GB, stay in memory; InnoDB
-# takes the memory only as pages are read), MARIADB_REPLICATION_PORT (unset:
+# SEED_FILE (data/zufang-seed.sql), INNODB_BUFFER_POOL (3G: a
+# million listings with their indexes, title grams and tags, about 2 GB,
+# stay in memory; InnoDB takes the memory only as pages are read),
+# MARIADB_REPLICATION_PORT (unset:
 # no binlog, no TCP; a port: the primary also writes a row-based binlog with
 # GTIDs, server_id 1, and listens on 127.0.0.1 at that port for replicas,
 # as the integration tests' replica needs).
@@ -21,7 +22,7 @@ source "$ROOT/tools/lib.sh"
 : "${HTTP_PORT:=8080}"
 : "${MEMCACHED_PORT:=21211}"
 : "${LDAP_PORT:=3389}"
-: "${INNODB_BUFFER_POOL:=1G}"
+: "${INNODB_BUFFER_POOL:=3G}"
 [[ "$INNODB_BUFFER_POOL" =~ ^[0-9]+[KMG]?$ ]] || die "INNODB_BUFFER_POOL must be a size such as 512M or 2G"
 export HTTP_PORT MEMCACHED_PORT LDAP_PORT
 RUN="$STATE_DIR/run"
