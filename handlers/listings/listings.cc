@@ -581,18 +581,21 @@ Response ValidatedList(ThreadServices* services, const Request& req, const std::
     // page made stale (or evicted) is asked by many connections at once,
     // and each reading it would multiply a 100-400 ms count by their number.
     // The others wait a little for the filler's page, then read it themselves.
+    // A fill that ended without a page others can use (an error, a page
+    // past the last, or one a write made stale at once) frees the lock:
+    // the waiters then read for themselves, all at once as without a lock,
+    // never one after another.
     const std::string fill_key = CacheKey(prefix + "fill:" + key);
-    bool filler = false;
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFillWaitMs);
-    for (int pause = 2;; pause = std::min(pause * 2, 50)) {
-      Status added = cache->Add(fill_key, "1", kFillLockSeconds);
-      if (added.code() != Status::Code::kConflict) {  // ours (or memcached failing: no one to wait for)
-        filler = added.ok();
-        break;
+    Status added = cache->Add(fill_key, "1", kFillLockSeconds);
+    const bool filler = added.ok();
+    if (added.code() == Status::Code::kConflict) {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFillWaitMs);
+      for (int pause = 2; std::chrono::steady_clock::now() < give_up; pause = std::min(pause * 2, 50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+        if (cached()) return hit();
+        std::string held;
+        if (cache->Get(fill_key, &held).code() == Status::Code::kNotFound) break;
       }
-      if (std::chrono::steady_clock::now() >= give_up) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(pause));
-      if (cached()) return hit();
     }
     parts.known_count = known_count;
     // The log's position first, then the database (FreshReads: a replica
