@@ -1,7 +1,7 @@
 # The everyday commands. Variables: STATE_DIR (./var), HTTP_PORT (8080),
 # MEMCACHED_PORT (21211), LDAP_PORT (3389), ZUFANG_ENV (local), BUILD_DIR (./build).
 #
-#   make run     install what is missing, build, start the private stack, print the URL
+#   make run     install what is missing, build (handlers and pages), start the private stack, print the URL
 #   make stop    stop what `make run` started
 #   make test    build, run the unit tests, then the integration tests on their own stack
 #   make sanitize  the unit tests and the database tests (ctest) under ASan and UBSan, in build-sanitize
@@ -28,6 +28,7 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@tools/build-site.sh
 
 run: build
 	@tools/stack.sh up

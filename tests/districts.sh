@@ -95,8 +95,17 @@ section "static site and media"
 req GET /
 check "/ serves index.html" sh -c "test '$STATUS' = 200 && grep -qi '<html' '$T/body'"
 check "  ... with nosniff and DENY" sh -c "grep -qi '^X-Frame-Options: DENY' '$T/headers'"
-req GET /static/index.html
-check "/static/ serves the site" test "$STATUS" = 200
+req GET /listing.html
+check "/listing.html serves a page of the site" sh -c "test '$STATUS' = 200 && grep -q 'id=\"app\"' '$T/body'"
+check "  ... asked again each time (no-cache)" sh -c "grep -qi '^Cache-Control: no-cache' '$T/headers'"
+check "  ... under a Content-Security-Policy of the site's own scripts" \
+  sh -c "grep -qi \"^Content-Security-Policy: default-src 'self'; script-src 'self';\" '$T/headers'"
+# The largest script the page loads (tools/build-site.sh precompresses it).
+asset="$(for a in $(grep -o '/assets/[A-Za-z0-9_.-]*\.js' "$T/body" | sort -u); do
+           printf '%s %s\n' "$(stat -c %s "$BUILD_DIR/site$a" 2>/dev/null || echo 0)" "$a"; done | sort -n | tail -1 | cut -d' ' -f2)"
+req GET "$asset" -H 'Accept-Encoding: gzip'
+check "$asset is kept ten years, sent precompressed" \
+  sh -c "test '$STATUS' = 200 && grep -qi '^Content-Encoding: gzip' '$T/headers' && grep -qi '^Cache-Control: max-age=315360000' '$T/headers'"
 echo "media file" > "$STATE_DIR/media/probe.txt"
 req GET /media/probe.txt
 check "/media/ serves uploads" test "$STATUS:$BODY" = "200:media file"

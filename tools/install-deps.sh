@@ -16,7 +16,14 @@ PACKAGES=(
   mariadb-server mariadb-client memcached slapd ldap-utils nginx spawn-fcgi multiwatch
   # tests and benchmarks (socat: raw requests to Nginx, and the link to memcached the fault tests cut)
   curl wrk docker-compose procps openssl socat
+  # the browser tests and Lighthouse drive Debian's Chromium (no browser
+  # is downloaded by an npm package)
+  chromium
 )
+# The pages are built with Node.js 18 or later and npm (tools/build-site.sh):
+# Debian's when the machine has none of its own.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

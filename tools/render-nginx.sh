@@ -38,6 +38,8 @@
 #                    containers named after the groups)
 #   WRITE_UPSTREAM_FORMAT  the same for a group's write set
 #                    (unix:$STATE_DIR/run/%s-write.sock; "%s-write:9000")
+#   SITE_DIR         the built pages Nginx serves as its root
+#                    ($BUILD_DIR/site: tools/build-site.sh)
 # A value Nginx could not take as written stops the script, naming it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,6 +52,7 @@ source "$ROOT/tools/lib.sh"
 : "${ACCESS_LOG:=$STATE_DIR/log/nginx-access.log main buffer=32k flush=1s}"
 : "${UPSTREAM_FORMAT:=unix:$STATE_DIR/run/%s.sock}"
 : "${WRITE_UPSTREAM_FORMAT:=unix:$STATE_DIR/run/%s-write.sock}"
+: "${SITE_DIR:=$BUILD_DIR/site}"
 if [ -z "${USER_LINE+set}" ]; then
   USER_LINE=""
   [ "$(id -u)" -eq 0 ] && USER_LINE="user root root;"
@@ -196,6 +199,7 @@ lit() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
 render() {
   sed -e "s|@STATE_DIR@|$(lit "$STATE_DIR")|g" -e "s|@ROOT@|$(lit "$ROOT")|g" \
+      -e "s|@SITE_DIR@|$(lit "$SITE_DIR")|g" \
       -e "s|@LISTEN@|$HTTP_LISTEN|g" -e "s|@WORKERS@|$workers|g" -e "s|@KEEPALIVE@|$keepalive|g" \
       -e "s|@DAEMON@|$NGINX_DAEMON|g" -e "s|@CLIENT_MAX_BODY_SIZE@|$max_body|g" \
       -e "s|@USER_LINE@|$USER_LINE|g" -e "s|@ACCESS_LOG@|$(lit "$ACCESS_LOG")|g" \
