@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the site's pages (nginx/site: Vue 3 + Vite) into $BUILD_DIR/site,
+# Builds the site's pages (nginx/site: Vue 3 + Vite) into $SITE_DIR ($BUILD_DIR/site),
 # which Nginx serves as its root (nginx/nginx.conf.in).
 #
 #   tools/build-site.sh      (make build runs it)
@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 source "$ROOT/tools/lib.sh"
 SITE="$ROOT/nginx/site"
-OUT="$BUILD_DIR/site"
+OUT="${SITE_DIR:-$BUILD_DIR/site}"
 
 command -v node >/dev/null && command -v npm >/dev/null || die "Node.js and npm are needed to build the site (make deps)"
 major="$(node -p 'process.versions.node.split(".")[0]')"
