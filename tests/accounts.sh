@@ -14,6 +14,8 @@ done
 sql "DELETE ur FROM tb_user_role ur JOIN tb_user u ON u.userid = ur.userid WHERE u.username = 'new_user1';
      DELETE l FROM tb_login_log l JOIN tb_user u ON u.userid = l.userid WHERE u.username = 'new_user1';
      DELETE FROM tb_user WHERE username = 'new_user1';
+     DELETE FROM tb_user_role WHERE userid IN (SELECT userid FROM tb_user WHERE username = 'staff_made1');
+     DELETE FROM tb_user WHERE username = 'staff_made1';
      DELETE FROM tb_sms_code WHERE tel = '13700000001';
      DELETE o FROM tb_sms_outbox o JOIN tb_job j ON j.jobid = o.jobid
        WHERE j.kind = 'sms.send' AND j.payload LIKE '%13700000001%';
@@ -195,6 +197,59 @@ req GET "/api/users/?page=2&size=2" -H "token: $ADMIN"
 check "users paginate with absolute links" grep -q "\"next\":\"http://127.0.0.1:$HTTP_PORT/api/users/?page=3&size=2\",\"previous\":\"http://127.0.0.1:$HTTP_PORT/api/users/?size=2\"" "$T/body"
 req GET "/api/users/?page=99" -H "token: $ADMIN"
 expect "a page past the end is 404" 404 '{"detail":"无效页面。"}'
+
+
+section "users: privileges, one's listings, staff accounts"
+req GET /api/users/3/privileges/ -H "token: $KITTY"
+want="$(sql "SELECT CONCAT('{\"method\":\"', method, '\",\"url\":\"', url, '\"}') FROM (SELECT DISTINCT p.method, p.url
+            FROM tb_user_role ur JOIN tb_role_privilege rp ON rp.roleid = ur.roleid JOIN tb_privilege p ON p.privid = rp.privid
+            WHERE ur.userid = 3) x ORDER BY url, method" | paste -sd, -)"
+expect "a user's own roles and privileges, as admission reads them" 200 \
+  "{\"userid\":3,\"roles\":[{\"roleid\":3,\"rolename\":\"经纪人\"}],\"privileges\":[$want]}"
+check "  ... never kept by a cache" sh -c "grep -qi '^Cache-Control: no-store' '$T/headers'"
+req GET /api/users/1/privileges/ -H "token: $KITTY"
+expect "another user's privileges are 403" 403 '{"detail":"您没有执行该操作的权限。"}'
+req GET /api/users/3/privileges/
+expect "  ... and need a token" 403 '{"detail":"请提供用户身份令牌"}'
+req GET "/api/users/1/houseinfos/?size=2" -H "token: $ADMIN"
+mine_count="$(sql "SELECT COUNT(*) FROM tb_house_info WHERE userid = 1")"
+first_two="$(sql "SELECT houseid FROM tb_house_info WHERE userid = 1 ORDER BY pubdate DESC, houseid DESC LIMIT 2" | paste -sd' ' -)"
+check "one's listings: count and the newest first ($mine_count: $first_two)" \
+  sh -c "test '$STATUS' = 200 && grep -q '^{\"count\":$mine_count,' '$T/body' \
+         && test \"\$(grep -o '\"houseid\":[0-9]*' '$T/body' | cut -d: -f2 | paste -sd' ' -)\" = '$first_two'"
+check "  ... with the list's photo path and county" grep -q '"mainphoto":"/media/images/[^"]*","pubdate":"[0-9-]*","street":"[^"]*","district":{"distid":[0-9]*,"name":"' "$T/body"
+req GET /api/users/1/houseinfos/ -H "token: $KITTY"
+expect "  ... another user's are 403" 403 '{"detail":"您没有执行该操作的权限。"}'
+req GET "/api/users/?username=jack" -H "token: $ADMIN"
+check "users filtered by a name prefix" sh -c "grep -q '^{\"count\":1,' '$T/body' && grep -q '\"username\":\"jackfrued\"' '$T/body'"
+req GET "/api/users/?username=%25" -H "token: $ADMIN"
+check "  ... a wildcard is a literal character" grep -q '^{"count":0,' "$T/body"
+staff_user='{"username":"staff_made1","password":"secret1","realname":"赵六","tel":"13700000091","email":"staff_made1@example.com"}'
+req POST /api/users/ -H 'Content-Type: application/json' --data-binary "$staff_user"
+expect "an account without an SMS code needs one" 400 '{"code":["该字段是必填项。"]}'
+req POST /api/users/ -H "token: $KITTY" -H 'Content-Type: application/json' --data-binary "$staff_user"
+expect "  ... also for a user without the privilege POST /api/users/" 400 '{"code":["该字段是必填项。"]}'
+req POST /api/users/ -H "token: $ADMIN" -H 'Content-Type: application/json' --data-binary "$staff_user"
+check "staff holding POST /api/users/ create an account without one" \
+  sh -c "test '$STATUS' = 201 && grep -q '\"username\":\"staff_made1\"' '$T/body'"
+made_id="$(sed -n 's/^{"userid":\([0-9]*\),.*/\1/p' <<<"$BODY")"
+req DELETE "/api/users/$made_id/" -H "token: $KITTY"
+expect "deleting a user needs the privilege" 403 '{"detail":"您没有执行该操作的权限。"}'
+req DELETE /api/users/1/ -H "token: $ADMIN"
+expect "  ... and is never of one's own account" 403 '{"detail":"不能删除自己的账号。"}'
+publisher="$(sql "SELECT userid FROM tb_house_info WHERE userid <> 1 LIMIT 1")"
+if [ -n "$publisher" ]; then
+  req DELETE "/api/users/$publisher/" -H "token: $ADMIN"
+  expect "  ... nor of a user who still has listings" 400 '{"detail":"该对象仍被房源引用，不能删除。"}'
+else
+  skip "  ... nor of a user who still has listings" "no user but jackfrued has listings here"
+fi
+req DELETE "/api/users/$made_id/" -H "token: $ADMIN"
+check "staff delete an account: 204, its row and roles gone" \
+  sh -c "test '$STATUS' = 204 && test \"\$(mariadb --socket='$STATE_DIR/run/mysqld.sock' -u root -N zufang -e 'SELECT COUNT(*) FROM tb_user WHERE userid = ${made_id:-0}' )\" = 0 \
+         && test \"\$(mariadb --socket='$STATE_DIR/run/mysqld.sock' -u root -N zufang -e 'SELECT COUNT(*) FROM tb_user_role WHERE userid = ${made_id:-0}')\" = 0"
+req DELETE "/api/users/$made_id/" -H "token: $ADMIN"
+expect "  ... and again is 404" 404 '{"detail":"未找到。"}'
 
 # ---------------------------------------------------------------------------
 section "SMS codes and registration"

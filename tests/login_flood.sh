@@ -23,7 +23,7 @@ mc_command() {  # mc_command LINE: one memcached text-protocol command, its answ
 # The answer of a captcha, read where login_guard.h says it is kept.
 captcha_answer() { mc_command "get ${CACHE_PREFIX}captcha:$1" | sed -n 2p; }
 new_captcha() {  # sets CAPTCHA_ID and CAPTCHA_IMAGE from GET /captcha/
-  req GET /captcha/
+  req GET /captcha/ -H "Accept: application/json"
   CAPTCHA_ID="$(sed -n 's/.*"captcha_id":"\([0-9a-f]*\)".*/\1/p' <<<"$BODY")"
   CAPTCHA_IMAGE="$(sed -n 's/.*"image":"data:image\/png;base64,\([A-Za-z0-9+\/=]*\)".*/\1/p' <<<"$BODY")"
 }
@@ -49,7 +49,7 @@ section "login flood: the captcha after failed logins"
 after="$(ZUFANG_TEST_CAPTCHA_AFTER=5 "$BUILD_DIR/tools/zufang-settings" get login.captcha_after_failures 2>/dev/null)"
 if [ "$after" != 5 ]; then
   skip "logins under a flood of wrong passwords" \
-    "needs login.captcha_after_failures = 5 (ZUFANG_ENV=test with ZUFANG_TEST_CAPTCHA_AFTER=5, or the default); this stack has ${after:-?}" 12
+    "needs login.captcha_after_failures = 5 (ZUFANG_ENV=test with ZUFANG_TEST_CAPTCHA_AFTER=5, or the default); this stack has ${after:-?}" 19
 else
   ZUFANG_TEST_CAPTCHA_AFTER=5 "$ROOT/spawn/spawn.sh" scale accounts 2 > "$T/flood-scale.log" 2>&1
   forget_failures
@@ -75,6 +75,42 @@ else
   answer="$(captcha_answer "$CAPTCHA_ID")"
   login_with jackfrued 123456 "$CAPTCHA_ID" "$(tr 'A-Z' 'a-z' <<<"$answer")" --interface 127.0.0.4
   check "  ... a new captcha's answer, in lower case, logs in" grep -q '"code":200001' "$T/body"
+
+  # What a browser does: <img src="/captcha/"> (the PNG, its id in a cookie
+  # for /api/tokens/), then a login with the answer alone.
+  for i in 1 2 3 4 5; do login_from 127.0.0.4 nosuchflood "wrong-$i"; done
+  curl -s -D "$T/png-headers" -o "$T/captcha.png" -c "$T/jar" "$BASE/captcha/"
+  png_id="$(sed -n 's/^Captcha-Id: \([0-9a-f]*\).*/\1/ip' "$T/png-headers" | tr -d '\r')"
+  check "GET /captcha/ answers the PNG itself, never kept" \
+    sh -c "grep -qi '^Content-Type: image/png' '$T/png-headers' && grep -qi '^Cache-Control: no-store' '$T/png-headers' \
+           && head -c 8 '$T/captcha.png' | od -An -tx1 | tr -d ' \n' | grep -qx 89504e470d0a1a0a"
+  check "  ... its id in Captcha-Id and an HttpOnly cookie for /api/tokens/ (${png_id})" \
+    sh -c "test '${#png_id}' = 32 && grep -qi '^Set-Cookie: captcha_id=$png_id; Path=/api/tokens/; Max-Age=[0-9]*; HttpOnly; SameSite=Strict' '$T/png-headers'"
+  answer="$(captcha_answer "$png_id")"
+  req POST /api/tokens/ -b "$T/jar" --interface 127.0.0.4 -H 'Content-Type: application/json' \
+    --data-binary "{\"username\":\"jackfrued\",\"password\":\"123456\",\"captcha\":\"WRONG\"}"
+  expect "  ... a wrong answer with the cookie's id answers 200004" 200 '{"code":200004,"message":"请输入正确的验证码"}'
+  curl -s -o /dev/null -c "$T/jar" -b "$T/jar" "$BASE/captcha/"
+  png_id="$(awk '$6 == "captcha_id" { print $7 }' "$T/jar" | tail -1)"
+  answer="$(captcha_answer "$png_id")"
+  req POST /api/tokens/ -b "$T/jar" --interface 127.0.0.4 -H 'Content-Type: application/json' \
+    --data-binary "{\"username\":\"jackfrued\",\"password\":\"123456\",\"captcha\":\"$answer\"}"
+  check "  ... the right answer with the cookie's id logs in" grep -q '"code":200001' "$T/body"
+  req POST /api/tokens/ -b "$T/jar" --interface 127.0.0.4 -H 'Content-Type: application/json' \
+    --data-binary "{\"username\":\"jackfrued\",\"password\":\"123456\",\"captcha\":\"$answer\"}"
+  expect "  ... and the same answer again is refused (used)" 200 '{"code":200004,"message":"请输入正确的验证码"}'
+  # An expired captcha: the group again with a 10 s lifetime (the least the schema takes).
+  ZUFANG_TEST_CAPTCHA_AFTER=5 ZUFANG_TEST_CAPTCHA_TTL=10 "$ROOT/spawn/spawn.sh" scale accounts 2 > "$T/flood-scale-ttl.log" 2>&1
+  curl -s -o /dev/null -c "$T/jar" "$BASE/captcha/"
+  png_id="$(awk '$6 == "captcha_id" { print $7 }' "$T/jar" | tail -1)"
+  answer="$(captcha_answer "$png_id")"
+  sleep 11
+  req POST /api/tokens/ -b "captcha_id=$png_id" --interface 127.0.0.4 -H 'Content-Type: application/json' \
+    --data-binary "{\"username\":\"jackfrued\",\"password\":\"123456\",\"captcha\":\"$answer\"}"
+  expect "  ... an expired captcha's right answer is refused (${answer:-no answer read} after 11 s of 10)" \
+    200 '{"code":200004,"message":"请输入正确的验证码"}'
+  check "  ... it was a real answer before it expired" grep -qx '[A-Z0-9]\{5\}' <<<"$answer"
+  ZUFANG_TEST_CAPTCHA_AFTER=5 "$ROOT/spawn/spawn.sh" scale accounts 2 > "$T/flood-scale.log" 2>&1
   forget_failures
 
   section "login flood: 64 connections of wrong passwords for 60 s"

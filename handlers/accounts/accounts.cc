@@ -9,6 +9,7 @@
 #include "http/body.h"
 #include "jobs/jobs.h"
 #include "resource/handler_kit.h"
+#include "resource/list_query.h"
 #include "base/json_writer.h"
 #include "base/log.h"
 #include "http/pagination.h"
@@ -127,7 +128,10 @@ Response Login(Context& ctx, const Request& req, const PathParams&) {
   LoginGuard guard(ctx.settings->login, ctx.services->memcached(), ctx.services->cache_prefix());
   bool captcha_passed = false;
   if (guard.NeedsCaptcha(name, address)) {
-    if (!guard.ConsumeCaptcha(StringField(body, "captcha_id"), StringField(body, "captcha"))) {
+    // The id from the body, else from the cookie the PNG answer set.
+    std::string captcha_id = StringField(body, "captcha_id");
+    if (captcha_id.empty()) captcha_id = req.Cookie("captcha_id");
+    if (!guard.ConsumeCaptcha(captcha_id, StringField(body, "captcha"))) {
       return Coded(200004, Msg::kCaptchaWrong);
     }
     captcha_passed = true;
@@ -240,18 +244,32 @@ Response Logout(Context& ctx, const Request& req, const PathParams& params) {
 
 // ---- Captcha --------------------------------------------------------------------
 
+// The PNG itself, its id in the Captcha-Id header and in a cookie the login
+// reads (so an <img src="/captcha/"> is all a page needs); the JSON of the
+// first version for a client that asks for it with Accept: application/json.
 Response NewCaptcha(Context& ctx, const Request& req, const PathParams&) {
   LoginGuard guard(ctx.settings->login, ctx.services->memcached(), ctx.services->cache_prefix());
   std::string id, png;
   Status s = guard.NewCaptcha(&id, &png);
   if (!s.ok()) return LoggedError(s, req);
-  std::string image(sodium_base64_ENCODED_LEN(png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(image.data(), image.size(), reinterpret_cast<const unsigned char*>(png.data()), png.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  image.resize(image.size() - 1);  // the terminating NUL
-  JsonWriter w;
-  w.BeginObject().Key("captcha_id").String(id).Key("image").String("data:image/png;base64," + image).EndObject();
-  Response r = Response::Json(200, w.Take());
+  const std::string* accept = req.Header("accept");
+  Response r;
+  if (accept != nullptr && accept->find("application/json") != std::string::npos) {
+    std::string image(sodium_base64_ENCODED_LEN(png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(image.data(), image.size(), reinterpret_cast<const unsigned char*>(png.data()), png.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    image.resize(image.size() - 1);  // the terminating NUL
+    JsonWriter w;
+    w.BeginObject().Key("captcha_id").String(id).Key("image").String("data:image/png;base64," + image).EndObject();
+    r = Response::Json(200, w.Take());
+  } else {
+    r.status = 200;
+    r.content_type = "image/png";
+    r.body = std::move(png);
+    r.SetHeader("Captcha-Id", id);
+    r.SetHeader("Set-Cookie", "captcha_id=" + id + "; Path=/api/tokens/; Max-Age=" +
+                                  std::to_string(ctx.settings->login.captcha_ttl_s) + "; HttpOnly; SameSite=Strict");
+  }
   r.SetHeader("Cache-Control", "no-store");  // a new one each call
   return r;
 }
@@ -316,7 +334,14 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
   if (ReadString(body, "realname", true, 20, &errors, &realname) && !IsHanName(realname)) errors.Add("realname", Msg::kPatternMismatch);
   if (ReadString(body, "tel", true, 20, &errors, &tel) && !IsPhone(tel)) errors.Add("tel", Msg::kPatternMismatch);
   if (ReadString(body, "email", true, 255, &errors, &email) && !IsEmail(email)) errors.Add("email", Msg::kInvalidEmail);
-  if (ReadString(body, "code", true, 6, &errors, &code) && Utf8Length(code) < 6) {
+  // Staff holding the privilege POST /api/users/ create accounts without a
+  // code; everyone else proves the phone with the SMS code sent to it.
+  bool staff = false;
+  if (req.userid != 0) {
+    Status st = ctx.services->HasPrivilege(req.userid, req, &staff);
+    if (!st.ok()) return LoggedError(st, req);
+  }
+  if (!staff && ReadString(body, "code", true, 6, &errors, &code) && Utf8Length(code) < 6) {
     errors.Add("code", Msg::kStringTooShort, "6");
   }
   if (!errors.empty()) return ErrorResponse(Status::Invalid(errors));
@@ -329,12 +354,15 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
   Db db(ctx.services->db());
   s = db.Transaction([&](Db& tx) {
     Rows rows;
-    Status st = tx.Query("SELECT 1 FROM tb_sms_code WHERE tel = ? AND code = ? AND expires_at > NOW() FOR UPDATE",
-                         {Param(tel), Param(code)}, &rows);
-    if (!st.ok()) return st;
-    if (rows.empty()) {
-      refusal = Msg::kSmsCodeWrong;
-      return Status::Ok();
+    Status st;
+    if (!staff) {
+      st = tx.Query("SELECT 1 FROM tb_sms_code WHERE tel = ? AND code = ? AND expires_at > NOW() FOR UPDATE",
+                    {Param(tel), Param(code)}, &rows);
+      if (!st.ok()) return st;
+      if (rows.empty()) {
+        refusal = Msg::kSmsCodeWrong;
+        return Status::Ok();
+      }
     }
     st = tx.Query("SELECT 1 FROM tb_user WHERE username = ? OR tel = ? OR email = ? LIMIT 1",
                   {Param(username), Param(tel), Param(email)}, &rows);
@@ -369,7 +397,7 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
     st = tx.Execute("INSERT INTO tb_user_role (userid, roleid) VALUES (?, 1)", {Param(static_cast<long long>(userid))});
     if (!st.ok()) return st;
     // A code is good for one registration.
-    return tx.Execute("DELETE FROM tb_sms_code WHERE tel = ?", {Param(tel)});
+    return staff ? Status::Ok() : tx.Execute("DELETE FROM tb_sms_code WHERE tel = ?", {Param(tel)});
   });
   if (refusal) return ErrorResponse(Status::InvalidField("non_field_errors", *refusal));
   if (!s.ok()) return LoggedError(s, req);
@@ -383,18 +411,29 @@ Response Register(Context& ctx, const Request& req, const PathParams&) {
 
 // ---- Users --------------------------------------------------------------------
 
+// `username`: the names starting with it (case-sensitive, as the other
+// lists' prefix filters).
 Response ListUsers(Context& ctx, const Request& req, const PathParams&) {
   PageRequest page;
   Status s = ParsePage(req.query, &page);
   if (!s.ok()) return ErrorResponse(Status::InvalidPage());
+  std::string where;
+  std::vector<Param> params;
+  const std::string* prefix = req.query.Get("username");
+  if (prefix != nullptr && !prefix->empty()) {
+    where = " WHERE u.username LIKE BINARY ? ESCAPE '\\\\'";
+    params.push_back(Param(LikePattern(*prefix, false, true)));
+  }
   Db db(ctx.services->db());
   Rows rows;
-  s = db.Query("SELECT COUNT(*) FROM tb_user", {}, &rows);
+  s = db.Query("SELECT COUNT(*) FROM tb_user u" + where, params, &rows);
   if (!s.ok()) return LoggedError(s, req);
   int64_t count = rows.empty() ? 0 : rows[0].Int(0);
   if (!ResolvePage(count, &page).ok()) return ErrorResponse(Status::InvalidPage());
-  s = db.Query(std::string("SELECT ") + kUserColumns + " FROM tb_user u ORDER BY u.userid LIMIT ? OFFSET ?",
-               {Param(page.size), Param(static_cast<long long>(PageOffset(page)))}, &rows);
+  params.push_back(Param(page.size));
+  params.push_back(Param(static_cast<long long>(PageOffset(page))));
+  s = db.Query(std::string("SELECT ") + kUserColumns + " FROM tb_user u" + where + " ORDER BY u.userid LIMIT ? OFFSET ?",
+               params, &rows);
   if (!s.ok()) return LoggedError(s, req);
   JsonWriter w;
   w.BeginArray();
@@ -482,6 +521,114 @@ Response UpdateUser(Context& ctx, const Request& req, const PathParams& params) 
   JsonWriter w;
   WriteUser(&w, rows[0], ctx.settings->time_zone);
   return Response::Json(200, w.Take());
+}
+
+// A user's roles and privileges (method + URL prefix, as admission checks
+// them), so pages show only the links the role may use.
+Response GetPrivileges(Context& ctx, const Request& req, const PathParams& params) {
+  int64_t id = 0;
+  if (!params.GetId("id", &id)) return ErrorResponse(Status::NotFound("user"));
+  if (std::optional<Response> refused = MaySee(ctx, req, id)) return *refused;
+  Db db(ctx.services->db());
+  Rows user, roles, privileges;
+  Param uid(static_cast<long long>(id));
+  Status s = db.Query("SELECT 1 FROM tb_user WHERE userid = ?", {uid}, &user);
+  if (s.ok()) {
+    s = db.Query("SELECT r.roleid, r.rolename FROM tb_user_role ur JOIN tb_role r ON r.roleid = ur.roleid "
+                 "WHERE ur.userid = ? ORDER BY r.roleid",
+                 {uid}, &roles);
+  }
+  if (s.ok()) {
+    s = db.Query("SELECT DISTINCT p.method, p.url FROM tb_user_role ur "
+                 "JOIN tb_role_privilege rp ON rp.roleid = ur.roleid JOIN tb_privilege p ON p.privid = rp.privid "
+                 "WHERE ur.userid = ? ORDER BY p.url, p.method",
+                 {uid}, &privileges);
+  }
+  if (!s.ok()) return LoggedError(s, req);
+  if (user.empty()) return ErrorResponse(Status::NotFound("user"));
+  JsonWriter w;
+  w.BeginObject().Key("userid").Int(id).Key("roles").BeginArray();
+  for (const Row& r : roles) w.BeginObject().Key("roleid").Int(r.Int(0)).Key("rolename").String(r.Str(1)).EndObject();
+  w.EndArray().Key("privileges").BeginArray();
+  for (const Row& r : privileges) w.BeginObject().Key("method").String(r.Str(0)).Key("url").String(r.Str(1)).EndObject();
+  w.EndArray().EndObject();
+  Response r = Response::Json(200, w.Take());
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+// The listings a user published, newest first: the "my listings" page.
+Response ListUserListings(Context& ctx, const Request& req, const PathParams& params) {
+  int64_t id = 0;
+  if (!params.GetId("id", &id)) return ErrorResponse(Status::NotFound("user"));
+  if (std::optional<Response> refused = MaySee(ctx, req, id)) return *refused;
+  PageRequest page;
+  if (!ParsePage(req.query, &page).ok()) return ErrorResponse(Status::InvalidPage());
+  Db db(ctx.services->db());
+  Rows rows;
+  Param uid(static_cast<long long>(id));
+  Status s = db.Query("SELECT COUNT(*) FROM tb_house_info WHERE userid = ?", {uid}, &rows);
+  if (!s.ok()) return LoggedError(s, req);
+  int64_t count = rows.empty() ? 0 : rows[0].Int(0);
+  if (!ResolvePage(count, &page).ok()) return ErrorResponse(Status::InvalidPage());
+  s = db.Query(
+      "SELECT h.houseid, h.title, h.area, h.price, h.priceunit, h.mainphoto, h.pubdate, h.street, d.distid, d.name "
+      "FROM tb_house_info h LEFT JOIN tb_district d ON d.distid = h.distid3 "
+      "WHERE h.userid = ? ORDER BY h.pubdate DESC, h.houseid DESC LIMIT ? OFFSET ?",
+      {uid, Param(page.size), Param(static_cast<long long>(PageOffset(page)))}, &rows);
+  if (!s.ok()) return LoggedError(s, req);
+  JsonWriter w;
+  w.BeginArray();
+  for (const Row& r : rows) {
+    w.BeginObject().Key("houseid").Int(r.Int(0)).Key("title").String(r.Str(1));
+    w.Key("area").Int(r.Int(2)).Key("price").Int(r.Int(3)).Key("priceunit").String(r.Str(4));
+    w.Key("mainphoto");
+    r.IsNull(5) || r.Str(5).empty() ? w.Null() : w.String("/media/images/" + r.Str(5));
+    w.Key("pubdate");
+    r.IsNull(6) ? w.Null() : w.String(r.Str(6));
+    w.Key("street").String(r.Str(7)).Key("district");
+    if (r.IsNull(8)) {
+      w.Null();
+    } else {
+      w.BeginObject().Key("distid").Int(r.Int(8)).Key("name").String(r.Str(9)).EndObject();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  Response r = Response::Json(200, RenderPage(req, page, count, w.str()));
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+// Staff remove an account (never their own): its roles, login log, records
+// and directory link go with it; a user who still has listings stays (400).
+Response DeleteUser(Context& ctx, const Request& req, const PathParams& params) {
+  int64_t id = 0;
+  if (!params.GetId("id", &id)) return ErrorResponse(Status::NotFound("user"));
+  if (id == req.userid) return ErrorResponse(Status::PermissionDenied("own account").Tell(Msg::kCannotDeleteSelf));
+  Db db(ctx.services->db());
+  bool found = false;
+  Param uid(static_cast<long long>(id));
+  Status s = db.Transaction([&](Db& tx) {
+    Rows rows;
+    Status st = tx.Query("SELECT 1 FROM tb_user WHERE userid = ? FOR UPDATE", {uid}, &rows);
+    if (!st.ok() || rows.empty()) return st;
+    found = true;
+    for (const char* table : {"tb_user_role", "tb_login_log", "tb_record", "tb_user_directory"}) {
+      st = tx.Execute(std::string("DELETE FROM ") + table + " WHERE userid = ?", {uid});
+      if (!st.ok()) return st;
+    }
+    st = tx.Execute("DELETE FROM tb_user WHERE userid = ?", {uid});
+    if (st.code() == Status::Code::kInvalidArgument) return Status::StillReferenced(st.message());
+    return st;
+  });
+  if (!s.ok()) return LoggedError(s, req);
+  if (!found) return ErrorResponse(Status::NotFound("user"));
+  ctx.services->privileges()->Forget(id);
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
 }
 
 }  // namespace
@@ -593,6 +740,9 @@ const Router<Context>& Routes() {
       {"GET", "/api/users/", ListUsers, Access::kPrivileged},
       {"GET", "/api/users/{id}/", GetUser, Access::kSignedIn},
       {"PUT", "/api/users/{id}/", UpdateUser, Access::kSignedIn},
+      {"DELETE", "/api/users/{id}/", DeleteUser, Access::kPrivileged},
+      {"GET", "/api/users/{id}/privileges/", GetPrivileges, Access::kSignedIn},
+      {"GET", "/api/users/{id}/houseinfos/", ListUserListings, Access::kSignedIn},
   });
   return router;
 }

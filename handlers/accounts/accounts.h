@@ -4,14 +4,24 @@
 // Routes (contract sections 3 and 5, "Accounts"):
 //   POST   /api/tokens/          log in: user name, phone or e-mail + password
 //                                 (+ captcha, captcha_id after failed logins: login_guard.h)
-//   GET    /captcha/             a new captcha: {"captcha_id":…,"image":"data:image/png;base64,…"}
+//   GET    /captcha/             a new captcha: the PNG (id in Captcha-Id and the
+//                                cookie captcha_id), or with Accept: application/json
+//                                {"captcha_id":…,"image":"data:image/png;base64,…"}
 //   DELETE /api/tokens/{token}/  revoke one's own token (needs a token)
 //   GET    /api/mobile/{tel}/    send a 6-digit SMS code (queued job)
-//   POST   /api/users/           register with an SMS code
-//   GET    /api/users/           list users (privilege GET /api/users/)
+//   POST   /api/users/           register with an SMS code (staff holding the
+//                                privilege POST /api/users/: without one)
+//   GET    /api/users/           list users (privilege GET /api/users/);
+//                                `username`: names starting with it
 //   GET    /api/users/{id}/      one user: oneself, or with the privilege
 //   PUT    /api/users/{id}/      update realname, tel, email, sex: likewise; a
 //                                new tel needs `code`, the SMS code sent to it
+//   DELETE /api/users/{id}/      remove a user (privilege; never oneself; 400
+//                                while they still have listings)
+//   GET    /api/users/{id}/privileges/  roles and privileges: oneself, or with
+//                                the privilege (pages show what a role may use)
+//   GET    /api/users/{id}/houseinfos/  the listings the user published, newest
+//                                first (paginated; oneself or with the privilege)
 //
 // Local users' passwords are argon2id; a legacy MD5 is accepted once and
 // replaced. A login that matches no local user (or matches a user provisioned

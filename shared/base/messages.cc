@@ -49,6 +49,7 @@ const CatalogEntry kCatalog[] = {
     {"用户名不能是手机号码或电子邮箱。", "A user name may not be a phone number or an e-mail address."},
     {"请输入合法的邮件地址。", "Enter a valid email address."},
     {"该对象仍被房源引用，不能删除。", "This object is still used by listings and cannot be deleted."},
+    {"不能删除自己的账号。", "You cannot delete your own account."},
     {"上传一个有效的图片。您所上传的文件不是图片或者是已损坏的图片。",
      "Upload a valid image. The file you uploaded was either not an image or a corrupted image."},
     {"图片像素过多，最多{}像素。", "The image has too many pixels: at most {}."},

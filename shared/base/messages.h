@@ -56,6 +56,7 @@ enum class Msg {
   kUsernameLikeLogin,   // 用户名不能是手机号码或电子邮箱。 (a user name that looks like a phone or e-mail)
   kInvalidEmail,        // 请输入合法的邮件地址。
   kStillReferenced,     // 该对象仍被房源引用，不能删除。 (a delete a foreign key refuses)
+  kCannotDeleteSelf,    // 不能删除自己的账号。 (DELETE /api/users/<one's own id>/)
   // Files
   kNotAnImage,          // 上传一个有效的图片。…
   kTooManyPixels,       // 图片像素过多，最多{}像素。

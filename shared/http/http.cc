@@ -54,6 +54,26 @@ const std::string* Request::Header(std::string_view lower_name) const {
   return nullptr;
 }
 
+std::string Request::Cookie(std::string_view name) const {
+  const std::string* header = Header("cookie");
+  if (header == nullptr) return "";
+  std::string_view rest(*header);
+  while (!rest.empty()) {
+    size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      std::string_view value = pair.substr(eq + 1);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      return std::string(value);
+    }
+  }
+  return "";
+}
+
 std::string Request::AbsoluteUrl(std::string_view path_and_query) const {
   std::string url = scheme;
   url += "://";

@@ -42,6 +42,9 @@ struct Request {
   int64_t userid = 0;          // set by admission (services.h): 0 = anonymous
 
   const std::string* Header(std::string_view lower_name) const;
+  // The value of cookie `name` in the Cookie header ("" when absent); the
+  // first one when the browser sent several.
+  std::string Cookie(std::string_view name) const;
   // scheme://host + path_and_query, for absolute links such as `next`.
   std::string AbsoluteUrl(std::string_view path_and_query) const;
 };

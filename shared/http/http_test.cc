@@ -37,6 +37,17 @@ BOOST_AUTO_TEST_CASE(builds_a_request_from_fastcgi_params) {
   BOOST_TEST(r.content_length == 0);
 }
 
+BOOST_AUTO_TEST_CASE(reads_cookies_by_name) {
+  Request r;
+  r.headers = {{"cookie", "a=1; captcha_id=\"ab12\" ;xcaptcha_id=no; captcha_id=second"}};
+  BOOST_TEST(r.Cookie("captcha_id") == "ab12");
+  BOOST_TEST(r.Cookie("a") == "1");
+  BOOST_TEST(r.Cookie("captcha") == "");
+  BOOST_TEST(r.Cookie("xcaptcha_id") == "no");
+  Request none;
+  BOOST_TEST(none.Cookie("a") == "");
+}
+
 BOOST_AUTO_TEST_CASE(rejects_bad_query_strings_and_paths) {
   Request r;
   Params bad_utf8 = {{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/a/?x=%ff"}, {"QUERY_STRING", "x=%ff"}};
