@@ -39,7 +39,8 @@ uint64_t Count(const std::map<std::string, std::string>& found, const std::strin
 
 Status LoadLoginGuardSettings(const Config& config, LoginGuardSettings* out) {
   long after = 0, window = 0, ttl = 0;
-  Status s = config.GetInt("login.captcha_after_failures", &after);
+  Status s = config.GetBool("login.captcha", &out->captcha_enabled);
+  if (s.ok()) s = config.GetInt("login.captcha_after_failures", &after);
   if (s.ok()) s = config.GetInt("login.failure_window_s", &window);
   if (s.ok()) s = config.GetInt("login.captcha_ttl_s", &ttl);
   if (!s.ok()) return s;
@@ -67,6 +68,8 @@ std::string LoginGuard::AddressKey(const std::string& address) const {
 }
 
 bool LoginGuard::NeedsCaptcha(const std::string& name, const std::string& address) {
+  if (!settings_.captcha_enabled) return false;
+  if (settings_.captcha_after_failures == 0) return true;
   if (cache_ == nullptr) return false;
   std::map<std::string, std::string> found;
   const std::string name_key = NameKey(name), address_key = AddressKey(address);
@@ -78,7 +81,7 @@ bool LoginGuard::NeedsCaptcha(const std::string& name, const std::string& addres
 }
 
 bool LoginGuard::CountAttempt(const std::string& name) {
-  if (cache_ == nullptr) return true;
+  if (cache_ == nullptr || !settings_.captcha_enabled) return true;
   uint64_t value = 0;
   if (!Retried([&] { return cache_->Increment(NameKey(name), 1, 1, settings_.failure_window_s, &value); }).ok()) {
     return true;

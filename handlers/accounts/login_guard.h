@@ -8,7 +8,9 @@
 // `login.failure_window_s` from its first count (memcached's incr keeps the
 // expiry). After `login.captcha_after_failures` for the name OR the address,
 // POST /api/tokens/ also needs `captcha` and `captcha_id`; a missing or wrong
-// one answers 200 {"code":200004,...} without hashing a password.
+// one answers 200 {"code":200004,...} without hashing a password. With
+// `login.captcha = off` no login asks for one (and no attempt is counted);
+// with captcha_after_failures 0 every login does.
 //
 // A name's attempt is counted BEFORE its password is checked (and the
 // counter deleted by a right one), so concurrent attempts cannot pass the
@@ -48,7 +50,8 @@
 namespace zf::accounts {
 
 struct LoginGuardSettings {
-  int captcha_after_failures = 5;
+  bool captcha_enabled = true;     // login.captcha: off never asks for one
+  int captcha_after_failures = 5;  // 0: every login needs one
   int failure_window_s = 900;
   int captcha_ttl_s = 300;
 };

@@ -182,9 +182,10 @@ const SettingSpec kSettings[] = {
         "logins waiting for a hash per process, first come first served; one more answers 503 with Retry-After at once"),
 
     // Failed logins and the captcha (handlers/accounts/login_guard.h).
-    Int("login.captcha_after_failures", "5", 1, 1000000, nullptr,
+    Bool("login.captcha", "on", "`POST /api/tokens/` asks for a captcha after failed logins (`off`: never)"),
+    Int("login.captcha_after_failures", "5", 0, 1000000, nullptr,
         "failed logins for one name or one client address within `login.failure_window_s` after which "
-        "`POST /api/tokens/` also needs `captcha` and `captcha_id`"),
+        "`POST /api/tokens/` also needs `captcha` and `captcha_id` (`0`: always)"),
     Duration("login.failure_window_s", "900", 10, 86400, "s",
         "failed logins are counted in memcached this long from a name's or an address's first one"),
     Duration("login.captcha_ttl_s", "300", 10, 3600, "s", "how long a captcha from `GET /captcha/` can be answered (once)"),
