@@ -8,11 +8,13 @@ export const CONSOLE_SECTIONS = [
   { key: 'users', label: '用户', path: '/api/users/' },
 ]
 
-// Agents, house types and tags can be read by anyone: the console shows a
-// section when the role may change it (POST, PUT or DELETE) or, for estates
-// and users, read it.
+// Every role may read agents, house types, tags and (普通用户 too) estates:
+// the console shows a section when the role may change it (POST, PUT or
+// DELETE) or, for users, list them (POST /api/users/ is registration, open
+// to anyone, so it says nothing of staff).
 export function consoleSections(privs, allows) {
   return CONSOLE_SECTIONS.filter((s) =>
-    ['POST', 'PUT', 'PATCH', 'DELETE'].some((m) => allows(privs, m, s.path)) ||
-    ((s.key === 'estates' || s.key === 'users') && allows(privs, 'GET', s.path)))
+    s.key === 'users'
+      ? allows(privs, 'GET', s.path)
+      : ['POST', 'PUT', 'PATCH', 'DELETE'].some((m) => allows(privs, m, s.path)))
 }
