@@ -15,9 +15,12 @@
 //   await t.api(method, path, {body, token, form}) -> {status, data} (Node's fetch)
 //   await t.login(username, password) -> token (throws when refused)
 //   t.sql(query) -> rows as arrays of strings (the stack's MariaDB, as root)
+//   await t.memcached(cmd) -> the answer's lines (the stack's memcached,
+//                                127.0.0.1:$MEMCACHED_PORT, text protocol)
 //   t.base, t.stateDir, t.unique (a suffix for names no run has used)
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import puppeteer from 'puppeteer-core'
 
@@ -122,6 +125,30 @@ export class Tester {
     const out = execFileSync('mariadb', ['--socket', join(this.stateDir, 'run', 'mysqld.sock'), '-u', 'root',
       '--batch', '--skip-column-names', 'zufang', '-e', query], { encoding: 'utf8' })
     return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'))
+  }
+
+  // One command of memcached's text protocol ("get KEY", "delete KEY"): the
+  // lines of its answer, up to the one that ends it.
+  memcached(cmd) {
+    const port = Number(process.env.MEMCACHED_PORT || 11211)
+    const last = /^(END|STORED|NOT_STORED|EXISTS|NOT_FOUND|DELETED|TOUCHED|OK|\d+|ERROR.*|CLIENT_ERROR.*|SERVER_ERROR.*)$/
+    return new Promise((resolve, reject) => {
+      const sock = connect({ host: '127.0.0.1', port })
+      let buf = ''
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`memcached: no answer to ${cmd}`)) }, 3000)
+      sock.setEncoding('utf8')
+      sock.on('connect', () => sock.write(`${cmd}\r\n`))
+      sock.on('data', (chunk) => {
+        buf += chunk
+        if (!buf.endsWith('\r\n')) return
+        const lines = buf.slice(0, -2).split('\r\n')
+        if (!last.test(lines[lines.length - 1])) return
+        clearTimeout(timer)
+        sock.end()
+        resolve(lines)
+      })
+      sock.on('error', (e) => { clearTimeout(timer); reject(e) })
+    })
   }
 
   async closePages() {
