@@ -98,12 +98,12 @@ export async function api(method, path, { body, form, query } = {}) {
   } catch (e) {
     throw new ApiUnreachable(url, e)
   }
+  // Read to its end even when empty (204): a page that navigates right
+  // after would otherwise abort a response still loading.
   let data = null
-  if (res.status !== 204) {
-    const text = await res.text()
-    if (text) {
-      try { data = JSON.parse(text) } catch (e) { throw new ApiUnreachable(url, e) }
-    }
+  const text = await res.text()
+  if (text) {
+    try { data = JSON.parse(text) } catch (e) { throw new ApiUnreachable(url, e) }
   }
   if (res.status === 403 && data && data.detail === BAD_TOKEN) clearSession()
   return { status: res.status, data }
