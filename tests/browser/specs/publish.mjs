@@ -208,6 +208,38 @@ export default async function (t) {
       after.area === 68 && JSON.stringify((after.tags || []).map((x) => x.tagid)) === '[1,6]' &&
       after.mainphoto === d.mainphoto && (after.photos || []).length === 2, JSON.stringify(after))
 
+    t.section('someone else\'s listing, and one that is gone')
+    {
+      const theirs = await t.page()
+      await signIn(t, theirs, 'wuzetian', '123456')
+      await theirs.goto(`${t.base}/publish.html?id=1`, { waitUntil: 'networkidle0' })
+      await theirs.waitForSelector('form[data-form="publish"]')
+      const before = (await t.api('GET', '/api/houseinfos/1/')).data
+      await theirs.click('button[data-action="submit"]')
+      await until(theirs, (p) => p.$('form .notice-error').then(Boolean), 8000, 'the refusal')
+      t.check('saving a listing of another publisher shows the API\'s refusal',
+        (await text(theirs, 'form .notice-error')) === '您没有执行该操作的权限。', await text(theirs, 'form .notice-error'))
+      t.check('… and leaves it as it was', JSON.stringify((await t.api('GET', '/api/houseinfos/1/')).data) === JSON.stringify(before))
+      await theirs.goto(`${t.base}/publish.html?id=99999999`, { waitUntil: 'networkidle0' })
+      t.check('editing a listing that does not exist says so, with no form',
+        (await text(theirs, 'main .notice-error'))?.includes('没有找到这套房源') && !(await theirs.$('form[data-form="publish"]')),
+        await text(theirs, 'main .notice-error'))
+      t.consoleClean(theirs, 'publish.html?id= of others', ['status of 403', 'status of 404'])
+      await theirs.close()
+    }
+
+    t.section('no answer from the API: a message, not a blank page')
+    {
+      const cut = await t.page()
+      await signIn(t, cut, 'wuzetian', '123456')
+      await cut.setRequestInterception(true)
+      cut.on('request', (r) => (new URL(r.url()).pathname.startsWith('/api/users/4/houseinfos/') ? r.abort() : r.continue()))
+      await cut.goto(`${t.base}/mine.html`, { waitUntil: 'networkidle0' })
+      t.check('mine.html says the server cannot be reached', (await text(cut, 'main .notice-error')) === '无法连接服务器，请检查网络后重试。',
+        await text(cut, 'main .notice-error'))
+      await cut.close()
+    }
+
     t.section('375 px: both pages fit a phone (the listing on my listings)')
     for (const path of ['/publish.html', '/mine.html']) {
       const phone = await t.page({ width: 375, height: 800, mobile: true })
