@@ -48,6 +48,9 @@ export default async function (t) {
   const hotApi = await t.api('GET', '/api/hotcities/')
   t.check('hot cities are the API\'s', same(hot, hotApi.data.map((c) => c.name)), hot.join(' '))
   await t.screenshot(page, 'search-first')
+  const bytes = await page.evaluate(() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+    .reduce((n, e) => n + (e.transferSize || 0), 0))
+  t.check(`the first visit transfers at most 200 KB (${Math.round(bytes / 1024)} KB)`, bytes > 0 && bytes <= 200 * 1024)
 
   await page.waitForSelector('#search-province option[value="440000"]')
   await page.select('#search-province', '440000')
@@ -66,6 +69,11 @@ export default async function (t) {
   const chips = await texts(page, '.chip-button')
   t.check('chosen filters are shown as chips', chips.some((c) => c.includes('深圳市')) && chips.some((c) => c.includes('5000-8000')),
     chips.join(' | '))
+  await until(page, (p) => p.$$eval('.result img', (els) => els.every((e) => e.complete)), 8000, 'card photos')
+  const photos = await page.$$eval('.result img', (els) => els.map((e) => ({ w: e.naturalWidth, alt: e.alt, lazy: e.loading })))
+  t.check('every card photo loads, its alt the title', photos.length === sz.data.results.length
+    && photos.every((p, i) => p.w > 0 && p.alt === sz.data.results[i].title), JSON.stringify(photos))
+  t.check('card photos after the first are lazy-loaded', photos.slice(1).every((p) => p.lazy === 'lazy'))
   await t.screenshot(page, 'search-shenzhen-5000-8000')
 
   // ---- A chip removed; pages; back ---------------------------------------------
@@ -202,6 +210,26 @@ export default async function (t) {
     await t.api('DELETE', `/api/tokens/${admin}/`, { token: admin })
   }
 
+  // ---- The keyboard alone -------------------------------------------------------
+  const keys = await t.page({ width: 375, height: 800, mobile: true })
+  await keys.goto(base + '/', { waitUntil: 'networkidle0' })
+  await settled(keys, 'keyboard page')
+  let reached = false
+  for (let i = 0; i < 40 && !reached; i++) {
+    await keys.keyboard.press('Tab')
+    reached = await keys.evaluate(() => document.activeElement && document.activeElement.dataset.distid === '440300')
+  }
+  t.check('Tab reaches the hot city 深圳', reached)
+  const outline = await keys.evaluate(() => getComputedStyle(document.activeElement).outlineStyle)
+  t.check('the focused control shows its focus', outline !== 'none', outline)
+  await t.screenshot(keys, 'search-keyboard-focus')
+  await keys.keyboard.press('Enter')
+  await settled(keys, 'keyboard city', (u) => u.searchParams.get('city') === '440300')
+  t.check('Enter on it searches 深圳', same(await shown(keys), expected(sz1.data)))
+  t.consoleClean(keys, 'keyboard')
+  t.sameOriginOnly(keys, 'keyboard')
+  await keys.close()
+
   // ---- A phone, 375 px wide -----------------------------------------------------
   const phone = await t.page({ width: 375, height: 800, mobile: true })
   await phone.goto(`${base}/?prov=440000&city=440300&minprice=5000&maxprice=8000`, { waitUntil: 'networkidle0' })
@@ -212,6 +240,7 @@ export default async function (t) {
   t.check('phone: the cards show the same results', same(phoneShown, expected(sz.data)))
   const fits = await phone.$$eval('.result', (els) => els.every((e) => e.getBoundingClientRect().right <= window.innerWidth))
   t.check('phone: every card fits the screen', fits)
+  await until(phone, (p) => p.$$eval('.result img', (els) => els.every((e) => e.complete && e.naturalWidth > 0)), 8000, 'phone photos')
   await t.screenshot(phone, 'search-phone')
   t.consoleClean(phone, 'phone')
   t.sameOriginOnly(phone, 'phone')
