@@ -230,6 +230,30 @@ export default async function (t) {
   t.sameOriginOnly(keys, 'keyboard')
   await keys.close()
 
+  // ---- Signed in: the same search, the frame names the user ---------------------
+  const renterLogin = await t.api('POST', '/api/tokens/', { body: { username: 'wangdachui', password: '123123' } })
+  const renter = renterLogin.data.token
+  try {
+    const signed = await t.page()
+    await signed.goto(base + '/', { waitUntil: 'domcontentloaded' })
+    await signed.evaluate((tok, user) => {
+      localStorage.setItem('zufang.token', tok)
+      localStorage.setItem('zufang.user', JSON.stringify(user))
+    }, renter, { username: renterLogin.data.username, realname: renterLogin.data.realname,
+      userid: JSON.parse(Buffer.from(renter.split('.')[1], 'base64url').toString()).data.userid })
+    await signed.goto(`${base}/?prov=440000&city=440300&minprice=5000&maxprice=8000`, { waitUntil: 'networkidle0' })
+    await settled(signed, 'signed-in search')
+    t.check('signed in: the same results', same(await shown(signed), expected(sz.data)))
+    const who = await signed.$eval('[data-nav="account"]', (e) => e.textContent.trim()).catch(() => null)
+    t.check('signed in: the frame names the user', who === (renterLogin.data.realname || renterLogin.data.username), who)
+    t.consoleClean(signed, 'signed in')
+    t.sameOriginOnly(signed, 'signed in')
+    await signed.evaluate(() => { localStorage.clear(); sessionStorage.clear() })
+    await signed.close()
+  } finally {
+    await t.api('DELETE', `/api/tokens/${renter}/`, { token: renter })
+  }
+
   // ---- A phone, 375 px wide -----------------------------------------------------
   const phone = await t.page({ width: 375, height: 800, mobile: true })
   await phone.goto(`${base}/?prov=440000&city=440300&minprice=5000&maxprice=8000`, { waitUntil: 'networkidle0' })
