@@ -137,13 +137,25 @@ export function fieldErrors(res) {
 // session. The API refuses what a role may not do whatever a page shows.
 const PRIVILEGES_KEY = 'zufang.privileges'
 
-export async function privileges() {
+// The privileges kept for this browser session, without asking: null when
+// none are kept (a page draws its links from them at once, so the header
+// does not grow after load).
+export function keptPrivileges() {
   const user = currentUser()
   if (!user || !user.userid) return null
   try {
     const kept = JSON.parse(sessionStorage.getItem(PRIVILEGES_KEY) || 'null')
-    if (kept && kept.userid === user.userid) return kept
-  } catch { /* not kept */ }
+    return kept && kept.userid === user.userid ? kept : null
+  } catch {
+    return null
+  }
+}
+
+export async function privileges() {
+  const user = currentUser()
+  if (!user || !user.userid) return null
+  const kept = keptPrivileges()
+  if (kept) return kept
   const res = await api('GET', `/api/users/${user.userid}/privileges/`)
   if (res.status !== 200 || !res.data) return null
   sessionStorage.setItem(PRIVILEGES_KEY, JSON.stringify(res.data))
