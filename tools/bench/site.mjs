@@ -2,6 +2,7 @@
 // tools/bench-site.sh, which documents the variables): Lighthouse scores,
 // the time to the search page's first results drawn, and the bytes a first
 // visit of / transfers. Progress goes to stderr, the table to stdout.
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -17,7 +18,9 @@ const loads = int(env.LOADS || env.RUNS || '7', 'LOADS', 1, 50)
 const parts = (env.PARTS || 'lighthouse draw bytes').split(/[\s,]+/).filter(Boolean)
 const user = env.BENCH_USER || 'jackfrued'
 const password = env.BENCH_PASSWORD || '123456'
-const searchUrl = env.SEARCH_QUERY || '/?district=440300&minprice=5000&maxprice=8000'
+// 深圳 (a city of 广东), 5000-8000 元: the search page's URL keeps the pickers'
+// ids (prov, city), and asks the API for district=440300.
+const searchUrl = env.SEARCH_URL || '/?prov=440000&city=440300&minprice=5000&maxprice=8000'
 const resultSelectors = [env.RESULT_SELECTOR || '[data-result]', '.result-card', 'a[href^="/listing.html"]']
 const RESULTS_MARK = 'zufang:results'
 // Every wait has an end: a Lighthouse run, a page load, a login.
@@ -90,6 +93,7 @@ async function lighthousePart() {
   const { default: lighthouse } = await import(pathToFileURL(join(lighthouseDir, 'core', 'index.js')).href)
   const { default: desktopConfig } = await import(pathToFileURL(join(lighthouseDir, 'core', 'config', 'desktop-config.js')).href)
   const config = { ...desktopConfig, settings: { ...desktopConfig.settings, onlyCategories: CATEGORIES } }
+  const { version } = JSON.parse(readFileSync(join(lighthouseDir, 'package.json'), 'utf8'))
   const flags = { logLevel: 'error', output: 'json', onlyCategories: CATEGORIES, maxWaitForLoad: 45_000, disableFullPageScreenshot: true }
 
   const login = await api('POST', '/api/tokens/', { username: user, password })
@@ -141,17 +145,17 @@ async function lighthousePart() {
   }
 
   out.push('')
-  out.push(`${pad('page', 40)} perf  a11y  best   (median of ${lighthouseRuns} Lighthouse ${'12'} desktop runs, scores x100)`)
+  out.push(`${pad("page", 58)} perf  a11y  best   (median of ${lighthouseRuns} Lighthouse ${version} desktop runs, scores x100)`)
   const failing = []
   for (const { pg, runs } of rows) {
     const label = pg.label || pg.path
-    if (!runs.length) { out.push(`${pad(label, 40)} no run ended`); continue }
+    if (!runs.length) { out.push(`${pad(label, 58)} no run ended`); continue }
     const scores = CATEGORIES.map((c) => {
       const vals = runs.map((r) => r.categories[c]?.score).filter((s) => typeof s === 'number').map((s) => Math.round(s * 100))
       return vals.length ? median(vals) : null
     })
     const spread = CATEGORIES.map((c) => runs.map((r) => Math.round((r.categories[c]?.score ?? NaN) * 100)).join('/')).join('  ')
-    out.push(`${pad(label, 40)}${scores.map((s) => lpad(s === null ? '-' : Math.round(s), 5)).join(' ')}   runs ${spread}${runs.length < lighthouseRuns ? ` (${runs.length} of ${lighthouseRuns} ended)` : ''}`)
+    out.push(`${pad(label, 58)}${scores.map((s) => lpad(s === null ? '-' : Math.round(s), 5)).join(' ')}   runs ${spread}${runs.length < lighthouseRuns ? ` (${runs.length} of ${lighthouseRuns} ended)` : ''}`)
     CATEGORIES.forEach((c, k) => {
       if (scores[k] === null || scores[k] >= 90) return
       // Audits under 0.9 in any run, with the runs they failed in.
@@ -256,7 +260,7 @@ async function drawPart() {
       }
     }
     if (!times.length) { out.push(`first results drawn: ${path}  no load drew a result`); continue }
-    out.push(`first results drawn: ${pad(path, 44)} p50 ${lpad(Math.round(median(times)), 4)} ms  max ${lpad(Math.round(Math.max(...times)), 4)} ms` +
+    out.push(`first results drawn: ${pad(path, 58)} p50 ${lpad(Math.round(median(times)), 4)} ms  max ${lpad(Math.round(Math.max(...times)), 4)} ms` +
       `  (${times.length} cold loads${times.length < loads ? ` of ${loads}` : ''}; by ${[...by].join(', ')})`)
   }
 }
