@@ -277,7 +277,12 @@ async function bytesPart() {
     cdp.on('Network.requestWillBeSent', (e) => {
       if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.request.url, type: e.type || 'Other', bytes: 0, done: false })
     })
-    cdp.on('Network.responseReceived', (e) => { const r = requests.get(e.requestId); if (r && e.type) r.type = e.type })
+    cdp.on('Network.responseReceived', (e) => {
+      const r = requests.get(e.requestId)
+      if (!r) return
+      if (e.type) r.type = e.type
+      r.status = e.response.status
+    })
     cdp.on('Network.loadingFinished', (e) => { const r = requests.get(e.requestId); if (r) { r.bytes = e.encodedDataLength; r.done = true } })
     cdp.on('Network.loadingFailed', (e) => { const r = requests.get(e.requestId); if (r) { r.done = true; r.failed = e.errorText } })
     await cdp.send('Network.enable')
@@ -305,6 +310,8 @@ async function bytesPart() {
     out.push('  (encoded bytes with headers, CDP Network.loadingFinished encodedDataLength, 1 KB = 1024 bytes; a new incognito context)')
     const unfinished = all.filter((r) => !r.done)
     const failed = all.filter((r) => r.failed)
+    const refused = all.filter((r) => r.status >= 400)
+    if (refused.length) out.push(`  answered 4xx/5xx (counted, but not what a page should load): ${refused.map((r) => `${r.url.replace(base, '')} ${r.status}`).join(', ')}`)
     if (failed.length) out.push(`  failed: ${failed.map((r) => `${r.url} (${r.failed})`).join(', ')}`)
     if (unfinished.length) out.push(`  still loading when counted: ${unfinished.map((r) => r.url).join(', ')}`)
     if (foreign.length) out.push(`  from another origin: ${foreign.map((r) => r.url).join(', ')}`)
