@@ -80,7 +80,10 @@ export function sameOrigin(url) {
   return u.pathname + u.search
 }
 
-export async function api(method, path, { body, form, query } = {}) {
+// `cache` is fetch's cache mode: 'no-cache' for a page that must show the
+// rows as they are now (the staff console after its own writes), although
+// the API lets browsers keep public lists for minutes.
+export async function api(method, path, { body, form, query, cache } = {}) {
   const headers = { Accept: 'application/json' }
   const t = token()
   if (t) headers.token = t
@@ -94,7 +97,7 @@ export async function api(method, path, { body, form, query } = {}) {
   const url = path + queryString(query)
   let res
   try {
-    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' })
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', ...(cache ? { cache } : {}) })
   } catch (e) {
     throw new ApiUnreachable(url, e)
   }

@@ -8,11 +8,12 @@ export const CONSOLE_SECTIONS = [
   { key: 'users', label: '用户', path: '/api/users/' },
 ]
 
-// Agents, house types and tags can be read by anyone: the console shows a
-// section when the role may change it (POST, PUT or DELETE) or, for estates
-// and users, read it.
+// Agents, house types and tags can be read by anyone, and estates by every
+// signed-in role (普通用户 and 房东 hold GET /api/estates/ to see the estate
+// of a listing): the console shows a section when the role may change it
+// (POST, PUT or DELETE) or, for users, read it.
 export function consoleSections(privs, allows) {
   return CONSOLE_SECTIONS.filter((s) =>
     ['POST', 'PUT', 'PATCH', 'DELETE'].some((m) => allows(privs, m, s.path)) ||
-    ((s.key === 'estates' || s.key === 'users') && allows(privs, 'GET', s.path)))
+    (s.key === 'users' && allows(privs, 'GET', s.path)))
 }
