@@ -90,7 +90,8 @@ function cacheMode(method, path) {
   return path.startsWith('/api/districts/') || path === '/api/hotcities/' ? 'default' : 'no-cache'
 }
 
-export async function api(method, path, { body, form, query } = {}) {
+// `cache` overrides it (fetch's cache mode).
+export async function api(method, path, { body, form, query, cache } = {}) {
   const headers = { Accept: 'application/json' }
   const t = token()
   if (t) headers.token = t
@@ -104,7 +105,7 @@ export async function api(method, path, { body, form, query } = {}) {
   const url = path + queryString(query)
   let res
   try {
-    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', cache: cacheMode(method, path) })
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', cache: cache || cacheMode(method, path) })
   } catch (e) {
     throw new ApiUnreachable(url, e)
   }
