@@ -58,7 +58,7 @@ export class Tester {
   }
 
   async page({ width = 1280, height = 900, mobile = false } = {}) {
-    const page = await this.browser.newPage()
+    const page = await (this.context || this.browser).newPage()
     await page.setViewport({ width, height, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1 })
     page.setDefaultTimeout(10000)
     const entry = { page, log: [], errors: [], failedRequests: [], foreign: [] }
@@ -151,9 +151,20 @@ export class Tester {
     })
   }
 
+  // Each spec runs in a browser context of its own: no storage (a token
+  // another spec left), cookies or cached answers carried over.
+  async newContext() {
+    await this.closePages()
+    this.context = await this.browser.createBrowserContext()
+  }
+
   async closePages() {
     for (const p of this.pages) if (!p.page.isClosed()) await p.page.close()
     this.pages = []
+    if (this.context) {
+      await this.context.close()
+      this.context = null
+    }
   }
 }
 

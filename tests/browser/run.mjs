@@ -19,6 +19,7 @@ const t = new Tester({ base, stateDir, browser })
 for (const name of wanted) {
   if (!all.includes(name)) { t.check(`spec ${name} exists`, false, `specs: ${all.join(' ')}`); continue }
   t.section(`browser: ${name}`)
+  await t.newContext()
   try {
     const spec = await import(pathToFileURL(join(here, 'specs', `${name}.mjs`)).href)
     await spec.default(t)

@@ -80,7 +80,18 @@ export function sameOrigin(url) {
   return u.pathname + u.search
 }
 
-export async function api(method, path, { body, form, query } = {}) {
+// The API's max-age lets a browser keep a list for minutes (houseinfos 120 s,
+// house types a day), but a page must show a write at once, also one made
+// in another tab or by staff: every GET asks the server again (answered
+// from its own cache, which writes keep right), except the districts, which
+// change only with a data release.
+function cacheMode(method, path) {
+  if (method !== 'GET') return 'default'
+  return path.startsWith('/api/districts/') || path === '/api/hotcities/' ? 'default' : 'no-cache'
+}
+
+// `cache` overrides it (fetch's cache mode).
+export async function api(method, path, { body, form, query, cache } = {}) {
   const headers = { Accept: 'application/json' }
   const t = token()
   if (t) headers.token = t
@@ -94,7 +105,7 @@ export async function api(method, path, { body, form, query } = {}) {
   const url = path + queryString(query)
   let res
   try {
-    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' })
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', cache: cache || cacheMode(method, path) })
   } catch (e) {
     throw new ApiUnreachable(url, e)
   }
