@@ -32,7 +32,8 @@
 # PARTS ("lighthouse draw bytes": any of them), SEARCH_URL
 # (/?prov=440000&city=440300&minprice=5000&maxprice=8000), RESULT_SELECTOR
 # ([data-result]), BENCH_USER / BENCH_PASSWORD (jackfrued / 123456),
-# BYTES_DETAIL (unset; 1: every response of the first visit listed),
+# AUDITS_UNDER (90: the audits of a category scoring under it are listed;
+# 101: every category's), BYTES_DETAIL (unset; 1: every response of the first visit listed),
 # CHROME_PATH (/usr/bin/chromium).
 #
 # Progress lines go to stderr, the table to stdout. Needs node 18+, chromium
