@@ -16,7 +16,7 @@ else
   # the specs (the other groups raise it), and with the stack's own after.
   ZUFANG_TEST_CAPTCHA_AFTER=5 "$ROOT/spawn/spawn.sh" scale accounts 2 > "$T/browser-scale.log" 2>&1
   # shellcheck disable=SC2086
-  BASE="$BASE" STATE_DIR="$STATE_DIR" MEMCACHED_PORT="$MEMCACHED_PORT" node "$browser_dir/run.mjs" ${BROWSER_SPECS:-} > "$T/browser.out" 2>&1
+  ZUFANG_TEST_CAPTCHA_AFTER=5 BASE="$BASE" STATE_DIR="$STATE_DIR" MEMCACHED_PORT="$MEMCACHED_PORT" node "$browser_dir/run.mjs" ${BROWSER_SPECS:-} > "$T/browser.out" 2>&1
   "$ROOT/spawn/spawn.sh" scale accounts 2 > "$T/browser-scale2.log" 2>&1
   grep -v '^[0-9]* passed, [0-9]* failed$' "$T/browser.out"
   summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/browser.out" | tail -1)"
