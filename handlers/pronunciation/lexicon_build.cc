@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -352,6 +353,7 @@ class Builder {
   Status Write(std::string* out);
 
  private:
+  void DropSuspectItaigi();
   void Skip(const std::string& reason, std::string_view what) {
     size_t& n = summary_->skipped[reason];
     ++n;
@@ -454,7 +456,40 @@ void AppendSection(std::string* file, format::Section* section, const std::vecto
   file->append(reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T));
 }
 
+// iTaigi is crowd-written: a reading it gives a character that the MOE never
+// gives that character (alone or in any of its words) is more often a slip
+// (tsiah for 食's tsia̍h) than a sound the MOE missed. While the MOE knows the
+// character, such iTaigi readings are dropped, with every iTaigi word that
+// relies on them; characters the MOE does not know keep iTaigi's.
+void Builder::DropSuspectItaigi() {
+  std::map<char32_t, std::set<std::string>> moe_reads;
+  for (const auto& [key, readings] : entries_) {
+    for (const RawReading& r : readings) {
+      if (r.source != Source::kMoe) continue;
+      for (size_t i = 0; i < key.size(); ++i) moe_reads[key[i]].insert(r.syllables[i]);
+    }
+  }
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const std::u32string& key = it->first;
+    std::erase_if(it->second, [&](const RawReading& r) {
+      if (r.source != Source::kItaigi) return false;
+      for (size_t i = 0; i < key.size(); ++i) {
+        auto known = moe_reads.find(key[i]);
+        if (known != moe_reads.end() && !known->second.contains(r.syllables[i])) {
+          std::string label;
+          for (char32_t c : key) AppendUtf8(c, &label);
+          Skip("iTaigi reading the MOE never gives its character", label + " " + r.text);
+          return true;
+        }
+      }
+      return false;
+    });
+    it = it->second.empty() ? entries_.erase(it) : std::next(it);
+  }
+}
+
 Status Builder::Write(std::string* out) {
+  DropSuspectItaigi();
   std::vector<format::FirstCodePoint> firsts;
   std::vector<format::Entry> entries;
   std::vector<format::Reading> readings;
