@@ -67,8 +67,12 @@ const CatalogEntry kCatalog[] = {
     {"您的短信验证码是{}，打死也不能告诉别人哟！", "Your SMS code is {}. Never tell it to anyone!"},
     {"请输入有效的手机验证码", "Enter a valid SMS code"},
     {"用户名、手机或邮箱已被注册", "The user name, phone or e-mail is already registered"},
+    {"“{}” 不是合法选项。", "\"{}\" is not a valid choice."},
+    {"文章不能超过 {} 个字符。", "The text may not be longer than {} characters."},
+    {"文本不是有效的 UTF-8 编码。", "The text is not valid UTF-8."},
+    {"文本不能包含空字符（NUL）。", "The text may not contain NUL characters."},
 };
-static_assert(sizeof(kCatalog) / sizeof(kCatalog[0]) == static_cast<size_t>(Msg::kAccountTaken) + 1,
+static_assert(sizeof(kCatalog) / sizeof(kCatalog[0]) == static_cast<size_t>(kLastMsg) + 1,
               "kCatalog must list every Msg");
 
 bool g_english = false;

@@ -75,7 +75,14 @@ enum class Msg {
   kSmsText,             // 您的短信验证码是{}，…                (the SMS itself)
   kSmsCodeWrong,        // 请输入有效的手机验证码
   kAccountTaken,        // 用户名、手机或邮箱已被注册
+  // Article pronunciation
+  kNotAChoice,          // “{}” 不是合法选项。 (DRF's ChoiceField)
+  kTextTooLong,         // 文章不能超过 {} 个字符。 (413)
+  kTextNotUtf8,         // 文本不是有效的 UTF-8 编码。
+  kTextHasNul,          // 文本不能包含空字符（NUL）。
 };
+// The last Msg, for tests that walk the catalogue.
+constexpr Msg kLastMsg = Msg::kTextHasNul;
 
 // Languages: "zh-hans" (default) and "en". Returns false for any other.
 bool SetMessageLanguage(const std::string& language);
