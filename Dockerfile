@@ -22,6 +22,8 @@ COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY shared/ shared/
 COPY handlers/ handlers/
+# The dictionaries the pronunciation group's lexicon is compiled from.
+COPY data/hokkien/ data/hokkien/
 COPY tools/ tools/
 COPY tests/ tests/
 ARG BUILD_TYPE=RelWithDebInfo
