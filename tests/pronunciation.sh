@@ -39,7 +39,7 @@ check "  ... unknown 0" test "$(pr_js 'b.unknown')" = 0
 
 # 𪜶 (U+2A736, outside the BMP), é as e + U+0301, an emoji with a skin tone,
 # Latin and digits, a full-width space.
-mixed='𪜶講 café é 👍🏽 ABC 123　紅嬰仔'
+mixed="𪜶講 café e$(printf '\xcc\x81') 👍🏽 ABC 123　紅嬰仔"
 printf '{"text":"%s"}' "$mixed" > "$T/mixed.json"
 pr_api "@$T/mixed.json"
 pr_note
