@@ -207,6 +207,7 @@ struct Letters {
   char text[kMaxLetters];
   int size = 0;
   int tone = 0;  // from a mark or a digit; 0 when the spelling gave none
+  int marked = -1;  // the letter the tone mark was on
   bool capital = false;
 
   bool Push(char c) {
@@ -219,11 +220,6 @@ struct Letters {
 
 bool IsAsciiLetter(char32_t cp) { return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'); }
 bool IsCombining(char32_t cp) { return cp >= 0x300 && cp <= 0x36F; }
-// What a syllable may be made of, in either spelling.
-bool IsLetterish(char32_t cp) {
-  return IsAsciiLetter(cp) || IsCombining(cp) || cp == 0x207F || Decompose(cp) != nullptr;
-}
-
 // Applies one combining mark to the last letter read.
 bool ApplyMark(char32_t mark, Romanization romanization, Letters* l) {
   if (l->size == 0) return false;
@@ -242,6 +238,7 @@ bool ApplyMark(char32_t mark, Romanization romanization, Letters* l) {
   if (!tone || l->tone) return false;
   if (last == 'N') return false;
   l->tone = tone;
+  l->marked = l->size - 1;
   return true;
 }
 
@@ -253,7 +250,8 @@ bool ReadLetters(std::string_view text, size_t* pos, Romanization romanization, 
   while (p < text.size()) {
     size_t next = p;
     char32_t cp = NextCodePoint(text, &next);
-    if (cp == kBad || !IsLetterish(cp)) break;
+    if (cp == kBad) break;
+    const Composite* comp = nullptr;
     if (IsAsciiLetter(cp)) {
       char c = static_cast<char>(cp);
       if (c <= 'Z') {
@@ -261,7 +259,7 @@ bool ReadLetters(std::string_view text, size_t* pos, Romanization romanization, 
         c = static_cast<char>(c - 'A' + 'a');
       }
       if (!l->Push(c)) return false;
-    } else if (const Composite* comp = Decompose(cp)) {
+    } else if ((comp = Decompose(cp)) != nullptr) {
       char c = comp->base;
       if (c <= 'Z') {
         if (first) l->capital = true;
@@ -272,10 +270,12 @@ bool ReadLetters(std::string_view text, size_t* pos, Romanization romanization, 
       if (!ApplyMark(comp->mark, romanization, l)) return false;
     } else if (cp == 0x207F) {
       if (romanization != Romanization::kPoj || !l->Push('N')) return false;
-    } else {  // a combining mark
+    } else if (IsCombining(cp)) {
       bool tone_mark = cp != 0x358 && cp != 0x324;
       if (tones == ToneStyle::kNumbers && tone_mark) return false;
       if (!ApplyMark(cp, romanization, l)) return false;
+    } else {
+      break;
     }
     first = false;
     p = next;
@@ -472,26 +472,14 @@ bool Convert(std::string_view text, Romanization from, ToneStyle from_tones, boo
       continue;
     }
     Letters l;
-    size_t start = pos;
     if (!ReadLetters(text, &pos, from, from_tones, &l)) return false;
     if (from == Romanization::kPoj && from_tones == ToneStyle::kNumbers) PojDigitsToStandIns(&l);
     Syllable s;
     if (!ParseSyllable(l, from, &s)) return false;
-    if (strict_marks && l.tone >= 2) {
-      // The mark must be where Tâi-lô writes it: find its letter again.
+    if (strict_marks && l.marked >= 0) {
+      // The mark must be where Tâi-lô writes it.
       Letters canonical;
-      int mark_at = SpellSyllable(s, from, &canonical);
-      size_t p = start;
-      int letter = -1, marked = -1;
-      while (p < pos) {
-        char32_t c = NextCodePoint(text, &p);
-        if (IsCombining(c)) marked = letter;
-        else {
-          ++letter;
-          if (const Composite* comp = Decompose(c); comp && comp->mark != 0x324) marked = letter;
-        }
-      }
-      if (marked != mark_at) return false;
+      if (l.marked != SpellSyllable(s, from, &canonical)) return false;
     }
     WriteSyllable(s, to, to_tones, &buffer);
   }
