@@ -61,27 +61,29 @@ size=$(wc -c < "$STATE_DIR/media/bench/pronunciation.json")
 curl -fsS -o /dev/null "$STATIC" || die "Nginx does not serve $STATIC"
 chars="$(node -e "process.stdout.write(String([...JSON.parse(require('fs').readFileSync('$BODY','utf8')).text].length))")"
 
-rps() {  # rps URL [wrk args] -> requests/s; fails on errors or non-2xx answers
-  local url="$1" out
-  shift
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$@" "$url")"
+rps() {  # rps URL [BODY.json] -> requests/s (a POST of BODY when given); fails on errors or non-2xx answers
+  local out
+  if [ $# -gt 1 ]; then
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$ROOT/tools/bench/pronunciation.lua" "$1" -- "$2")"
+  else
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$1")"
+  fi
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then
     printf '%s\n' "$out" >&2
-    die "errors while loading $url"
+    die "errors while loading $1"
   fi
   awk '/Requests\/sec/ {print $2}' <<<"$out"
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-post=(-s "$ROOT/tools/bench/pronunciation.lua" "$API" -- "$BODY")
 
 say "POST $chars characters (answer $size bytes) vs. the answer as a static file; wrk -t$THREADS -c$CONNECTIONS," \
     "${DURATION}s, $ROUNDS rounds, $(nproc) cores"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "${post[@]}" >/dev/null  # warm up
+wrk -t"$THREADS" -c"$CONNECTIONS" -d1s -s "$ROOT/tools/bench/pronunciation.lua" "$API" -- "$BODY" >/dev/null  # warm up
 printf '%-6s %14s %14s %8s\n' round "static req/s" "handler req/s" ratio
 statics=(); apis=(); ratios=()
 for round in $(seq 1 "$ROUNDS"); do
   s="$(rps "$STATIC")"
-  a="$(rps "${post[@]}")"
+  a="$(rps "$API" "$BODY")"
   r="$(awk -v a="$a" -v s="$s" 'BEGIN {printf "%.3f", a / s}')"
   statics+=("$s"); apis+=("$a"); ratios+=("$r")
   printf '%-6s %14.0f %14.0f %8s\n' "$round" "$s" "$a" "$r"
