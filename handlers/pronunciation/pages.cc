@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "base/messages.h"
+
 namespace zf::pronunciation {
 
 namespace {
@@ -11,40 +13,39 @@ constexpr const char* kStylesheet = "/pronunciation.css";
 // The page's frame, as the site's own pages draw it (nginx/site's SiteLayout).
 std::string Head(std::string_view title) {
   std::string h;
-  h += "<!doctype html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<!doctype html>\n<html lang=\"" + Message(Msg::kPageLanguage) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   h += "<title>";
-  h += EscapeHtml(title);
-  h += " - 租房网</title>\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n";
+  h += EscapeHtml(Message(Msg::kPageTitle, title));
+  h += "</title>\n<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n";
   h += "<link rel=\"stylesheet\" href=\"";
   h += kStylesheet;
   h += "\">\n</head>\n<body>\n";
-  h += "<header class=\"site-header\"><div class=\"wrap bar\"><a class=\"brand\" href=\"/\">租房网</a>"
-       "<nav aria-label=\"主导航\"><a href=\"/\">找房</a><a href=\"";
+  h += "<header class=\"site-header\"><div class=\"wrap bar\"><a class=\"brand\" href=\"/\">" +
+       Message(Msg::kPageSiteName) + "</a><nav aria-label=\"" + Message(Msg::kPageMainNav) + "\"><a href=\"/\">" +
+       Message(Msg::kPageFindHomes) + "</a><a href=\"";
   h += kInputPath;
-  h += "\">文章标音</a></nav></div></header>\n<main class=\"wrap\">\n<h1 class=\"page-title\">";
+  h += "\">" + Message(Msg::kPronTitle) + "</a></nav></div></header>\n<main class=\"wrap\">\n<h1 class=\"page-title\">";
   h += EscapeHtml(title);
   h += "</h1>\n";
   return h;
 }
 
 std::string Foot() {
-  return "</main>\n<footer class=\"site-footer wrap\">读音依据中華民國教育部《臺灣閩南語常用詞辭典》"
-         "（CC BY-ND 3.0 TW）及 iTaigi 众位贡献者的词条（CC0）。台语读音为本调，未标变调。</footer>\n"
-         "</body>\n</html>\n";
+  return "</main>\n<footer class=\"site-footer wrap\">" + EscapeHtml(Message(Msg::kPronCredit)) +
+         "</footer>\n</body>\n</html>\n";
 }
 
 struct Choice {
   const char* value;
-  const char* label;
+  Msg label;
 };
-constexpr Choice kRomanizations[] = {{"tailo", "台罗（Tâi-lô）"}, {"poj", "白话字（POJ）"}};
-constexpr Choice kToneStyles[] = {{"marks", "调号（â）"}, {"numbers", "数字（a5）"}};
+constexpr Choice kRomanizations[] = {{"tailo", Msg::kPronTailoChoice}, {"poj", Msg::kPronPojChoice}};
+constexpr Choice kToneStyles[] = {{"marks", Msg::kPronMarksChoice}, {"numbers", Msg::kPronNumbersChoice}};
 
-void RadioGroup(std::string* h, const char* name, const char* legend, const Choice (&choices)[2],
-                std::string_view chosen) {
+void RadioGroup(std::string* h, const char* name, Msg legend, const Choice (&choices)[2], std::string_view chosen) {
   *h += "<fieldset class=\"choices\"><legend>";
-  *h += legend;
+  *h += Message(legend);
   *h += "</legend>";
   for (const Choice& c : choices) {
     std::string id = std::string(name) + "-" + c.value;
@@ -52,7 +53,7 @@ void RadioGroup(std::string* h, const char* name, const char* legend, const Choi
           c.value + "\"";
     if (chosen == c.value) *h += " checked";
     *h += "> ";
-    *h += c.label;
+    *h += Message(c.label);
     *h += "</label>";
   }
   *h += "</fieldset>\n";
@@ -63,10 +64,12 @@ struct Punctuation {
   std::string_view han;
   std::string_view latin;
 };
+// ，。、！？：；「」『』（）“”《》… and the ideographic space, escaped: text a
+// client reads comes from the catalogue, and these are only punctuation.
 constexpr Punctuation kPunctuation[] = {
-    {"，", ","}, {"。", "."}, {"、", ","}, {"！", "!"}, {"？", "?"}, {"：", ":"}, {"；", ";"},
-    {"「", "\""}, {"」", "\""}, {"『", "'"}, {"』", "'"}, {"（", "("}, {"）", ")"}, {"“", "\""},
-    {"”", "\""}, {"《", "\""}, {"》", "\""}, {"…", "..."}, {"　", " "},
+    {"\uFF0C", ","}, {"\u3002", "."}, {"\u3001", ","}, {"\uFF01", "!"}, {"\uFF1F", "?"}, {"\uFF1A", ":"}, {"\uFF1B", ";"},
+    {"\u300C", "\""}, {"\u300D", "\""}, {"\u300E", "'"}, {"\u300F", "'"}, {"\uFF08", "("}, {"\uFF09", ")"}, {"\u201C", "\""},
+    {"\u201D", "\""}, {"\u300A", "\""}, {"\u300B", "\""}, {"\u2026", "..."}, {"\u3000", " "},
 };
 
 std::string_view LatinPunctuation(std::string_view text) {
@@ -94,25 +97,25 @@ std::string Link(const std::string& id, std::string_view romanization, std::stri
 void SwitchLinks(std::string* h, const ResultPage& page) {
   std::string_view r = RomanizationName(page.romanization);
   std::string_view t = ToneStyleName(page.tones);
-  auto item = [&](std::string_view label, std::string_view to_r, std::string_view to_t, bool current) {
+  auto item = [&](const std::string& label, std::string_view to_r, std::string_view to_t, bool current) {
     *h += "<a href=\"" + Link(page.id, to_r, to_t) + "\"";
     if (current) *h += " aria-current=\"page\"";
     *h += ">";
     *h += label;
     *h += "</a>";
   };
-  *h += "<nav class=\"switch\" aria-label=\"拼写与声调\"><span class=\"switch-group\">";
+  *h += "<nav class=\"switch\" aria-label=\"" + Message(Msg::kPronSwitchLabel) + "\"><span class=\"switch-group\">";
   item("Tâi-lô", "tailo", t, page.romanization == Romanization::kTailo);
   item("POJ", "poj", t, page.romanization == Romanization::kPoj);
   *h += "</span><span class=\"switch-group\">";
-  item("调号", r, "marks", page.tones == ToneStyle::kMarks);
-  item("数字", r, "numbers", page.tones == ToneStyle::kNumbers);
+  item(Message(Msg::kPronMarks), r, "marks", page.tones == ToneStyle::kMarks);
+  item(Message(Msg::kPronNumbers), r, "numbers", page.tones == ToneStyle::kNumbers);
   *h += "</span></nav>\n";
 }
 
 void Character(std::string* h, const ResultPage& page, const AnnotatedChar& c) {
   if (c.reading.empty()) {
-    *h += "<ruby class=\"unknown\" title=\"词典未收此字\"><rb>";
+    *h += "<ruby class=\"unknown\" title=\"" + Message(Msg::kPronUnknownChar) + "\"><rb>";
     *h += EscapeHtml(c.text);
     *h += "</rb><rt>?</rt></ruby>";
     return;
@@ -121,7 +124,7 @@ void Character(std::string* h, const ResultPage& page, const AnnotatedChar& c) {
   if (page.char_readings) {
     for (const std::string& r : page.char_readings(c.code_point)) {
       if (r == c.reading) continue;
-      if (!others.empty()) others += "、";
+      if (!others.empty()) others += "\u3001";  // 、
       others += Rendered(r, page.romanization, page.tones);
     }
   }
@@ -129,8 +132,8 @@ void Character(std::string* h, const ResultPage& page, const AnnotatedChar& c) {
   if (!others.empty()) {
     // Focusable, so a tap (or the keyboard) shows the other readings too
     // (pronunciation.css draws data-other on focus).
-    std::string escaped = EscapeHtml(others);
-    *h += "<span class=\"c\" tabindex=\"0\" title=\"又读：" + escaped + "\" data-other=\"" + escaped + "\">";
+    std::string escaped = EscapeHtml(Message(Msg::kPronOtherReadings, others));
+    *h += "<span class=\"c\" tabindex=\"0\" title=\"" + escaped + "\" data-other=\"" + escaped + "\">";
   }
   *h += "<ruby><rb>";
   *h += EscapeHtml(c.text);
@@ -169,24 +172,24 @@ std::string EscapeHtml(std::string_view text) {
 }
 
 std::string RenderInputPage(const InputForm& form) {
-  std::string h = Head("文章标音");
+  std::string h = Head(Message(Msg::kPronTitle));
   std::string limit = std::to_string(form.max_chars);
-  h += "<p class=\"lead\">贴上一篇汉字文章，每个汉字上方标出台语（闽南语）读音。</p>\n";
+  h += "<p class=\"lead\">" + Message(Msg::kPronLead) + "</p>\n";
   h += "<form class=\"card\" method=\"post\" action=\"";
   h += kInputPath;
-  h += "\">\n<div class=\"field\"><label for=\"text\">文章</label>";
+  h += "\">\n<div class=\"field\"><label for=\"text\">" + Message(Msg::kPronTextLabel) + "</label>";
   h += "<textarea id=\"text\" name=\"text\" rows=\"12\" lang=\"zh-Hant\" aria-describedby=\"text-limit";
   if (!form.text_error.empty()) h += " text-error\" aria-invalid=\"true";
   h += "\">";
   h += EscapeHtml(form.text);
-  h += "</textarea><span class=\"hint\" id=\"text-limit\">最多 " + limit + " 个字符。</span>";
+  h += "</textarea><span class=\"hint\" id=\"text-limit\">" + Message(Msg::kPronLimit, limit) + "</span>";
   if (!form.text_error.empty()) {
     h += "<span class=\"error\" id=\"text-error\" role=\"alert\">" + EscapeHtml(form.text_error) + "</span>";
   }
   h += "</div>\n";
-  RadioGroup(&h, "romanization", "拼写", kRomanizations, RomanizationName(form.romanization));
-  RadioGroup(&h, "tones", "声调", kToneStyles, ToneStyleName(form.tones));
-  h += "<button class=\"btn\" type=\"submit\">标注读音</button>\n</form>\n";
+  RadioGroup(&h, "romanization", Msg::kPronSpelling, kRomanizations, RomanizationName(form.romanization));
+  RadioGroup(&h, "tones", Msg::kPronTones, kToneStyles, ToneStyleName(form.tones));
+  h += "<button class=\"btn\" type=\"submit\">" + Message(Msg::kPronSubmit) + "</button>\n</form>\n";
   h += Foot();
   return h;
 }
@@ -223,11 +226,11 @@ std::string PlainRomanized(std::string_view /*text*/, const Annotation& annotati
 }
 
 std::string RenderResultPage(const ResultPage& page) {
-  std::string h = Head("文章标音");
+  std::string h = Head(Message(Msg::kPronTitle));
   const Annotation& a = *page.annotation;
   SwitchLinks(&h, page);
   if (a.unknown > 0) {
-    h += "<p class=\"notice\">有 " + std::to_string(a.unknown) + " 个汉字词典未收，标为“?”。</p>\n";
+    h += "<p class=\"notice\">" + EscapeHtml(Message(Msg::kPronUnknownCount, std::to_string(a.unknown))) + "</p>\n";
   }
   // One line of markup: the article keeps its own line breaks (white-space: pre-wrap).
   h += "<div class=\"article\" lang=\"zh-Hant\">";
@@ -254,23 +257,23 @@ std::string RenderResultPage(const ResultPage& page) {
     }
   }
   h += "</div>\n";
-  h += "<section class=\"plain\"><h2>罗马字全文</h2><p class=\"hint\">可直接选取复制。</p>"
-       "<div class=\"plain-text\" lang=\"nan-Latn-TW\">";
+  h += "<section class=\"plain\"><h2>" + Message(Msg::kPronPlainTitle) + "</h2><p class=\"hint\">" +
+       Message(Msg::kPronPlainHint) + "</p><div class=\"plain-text\" lang=\"nan-Latn-TW\">";
   h += EscapeHtml(PlainRomanized(page.text, a, page.romanization, page.tones));
   h += "</div></section>\n";
   h += "<p class=\"again\"><a class=\"btn btn-plain\" href=\"";
   h += kInputPath;
-  h += "\">标注另一篇文章</a></p>\n";
+  h += "\">" + Message(Msg::kPronAnother) + "</a></p>\n";
   h += Foot();
   return h;
 }
 
 std::string RenderNotFoundPage() {
-  std::string h = Head("文章不存在");
-  h += "<p class=\"notice notice-error\">这篇文章不存在，或已过了保存期限。</p>\n";
+  std::string h = Head(Message(Msg::kPronNotFoundTitle));
+  h += "<p class=\"notice notice-error\">" + Message(Msg::kPronNotFound) + "</p>\n";
   h += "<p class=\"again\"><a class=\"btn\" href=\"";
   h += kInputPath;
-  h += "\">标注一篇文章</a></p>\n";
+  h += "\">" + Message(Msg::kPronAnnotateOne) + "</a></p>\n";
   h += Foot();
   return h;
 }
