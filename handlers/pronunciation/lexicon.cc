@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 
 #include "lexicon_format.h"
 
@@ -59,7 +60,7 @@ class MappedLexicon final : public LexiconView {
     }
     if (!Map(h_.firsts, &firsts_) || !Map(h_.entries, &entries_) || !Map(h_.readings, &readings_) ||
         !Map(h_.chars, &chars_) || !Map(h_.char_readings, &char_readings_) ||
-        !Map(h_.code_points, &code_points_)) {
+        !Map(h_.code_points, &code_points_) || !Map(h_.contexts, &contexts_)) {
       return Status::Internal("a section lies outside the file");
     }
     std::span<const char> pool;
@@ -108,6 +109,12 @@ class MappedLexicon final : public LexiconView {
       }
     }
     if (next_reading != char_readings_.size()) return Status::Internal("character readings unaccounted for");
+    for (size_t i = 0; i < contexts_.size(); ++i) {
+      const auto& c = contexts_[i];
+      if ((i && ContextOrder(c) < ContextOrder(contexts_[i - 1])) || !InPool(c.side_and_text & kTextBits, 0)) {
+        return Status::Internal("context table out of order or out of range");
+      }
+    }
     return Status::Ok();
   }
 
@@ -138,11 +145,29 @@ class MappedLexicon final : public LexiconView {
     return CharReadingsOf(*it);
   }
   std::string_view Text(uint32_t offset, uint16_t bytes) const override { return pool_.substr(offset, bytes); }
+  std::span<const format::Context> Contexts(char32_t code_point, char32_t neighbor, bool follows) const override {
+    auto key = std::make_tuple(static_cast<uint32_t>(code_point), static_cast<uint32_t>(neighbor), follows);
+    auto [lo, hi] = std::equal_range(contexts_.begin(), contexts_.end(), key, ContextLess{});
+    return {lo, hi};
+  }
 
  private:
   std::span<const format::CharReading> CharReadingsOf(const format::CharInfo& c) const {
     return char_readings_.subspan(c.first_reading, c.reading_count);
   }
+
+  static constexpr uint32_t kTextBits = 0x7FFFFFFF;
+  static std::tuple<uint32_t, uint32_t, bool> ContextOrder(const format::Context& c) {
+    return {c.code_point, c.neighbor, (c.side_and_text >> 31) != 0};
+  }
+  struct ContextLess {
+    bool operator()(const format::Context& c, const std::tuple<uint32_t, uint32_t, bool>& k) const {
+      return ContextOrder(c) < k;
+    }
+    bool operator()(const std::tuple<uint32_t, uint32_t, bool>& k, const format::Context& c) const {
+      return k < ContextOrder(c);
+    }
+  };
 
   template <class T>
   bool Map(const format::Section& s, std::span<const T>* out) const {
@@ -164,6 +189,7 @@ class MappedLexicon final : public LexiconView {
   std::span<const format::CharInfo> chars_;
   std::span<const format::CharReading> char_readings_;
   std::span<const uint32_t> code_points_;
+  std::span<const format::Context> contexts_;
   std::string_view pool_;
 };
 

@@ -13,9 +13,9 @@
 namespace zf::pronunciation {
 
 static_assert(std::endian::native == std::endian::little, "the index is written in host order");
-static_assert(sizeof(format::Header) == 72 && sizeof(format::Entry) == 12 && sizeof(format::Reading) == 16 &&
+static_assert(sizeof(format::Header) == 80 && sizeof(format::Context) == 16 && sizeof(format::Entry) == 12 && sizeof(format::Reading) == 16 &&
               sizeof(format::FirstCodePoint) == 12 && sizeof(format::CharInfo) == 12 &&
-              sizeof(format::CharReading) == 24);
+              sizeof(format::CharReading) == 32);
 
 namespace {
 
@@ -141,6 +141,8 @@ std::vector<Row> ParseCsv(std::string_view text) {
 struct Syllables {
   std::vector<std::string> text;  // normalized, without `--`
   uint32_t neutral = 0;
+  uint32_t lone = 0;    // bit i: syllable i is a word of its own (spaces around it)
+  size_t tokens = 0;    // space-separated words
 };
 
 bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0 || c == 0x200B; }
@@ -150,6 +152,15 @@ bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000 || c == 0
 bool ParseSpelling(const std::u32string& spelling, Syllables* out) {
   out->text.clear();
   out->neutral = 0;
+  out->lone = 0;
+  out->tokens = 0;
+  size_t token_start = 0;
+  auto end_token = [&]() {
+    size_t n = out->text.size() - token_start;
+    if (n > 0) ++out->tokens;
+    if (n == 1 && token_start < 32) out->lone |= 1u << token_start;
+    token_start = out->text.size();
+  };
   std::u32string syllable;
   bool neutral = false;
   int dashes = 0;
@@ -172,12 +183,14 @@ bool ParseSpelling(const std::u32string& spelling, Syllables* out) {
     dashes = 0;
     if (IsSpace(c)) {
       if (!flush()) return false;
+      end_token();
       neutral = false;
       continue;
     }
     syllable += c;
   }
   if (!flush()) return false;
+  end_token();
   return !out->text.empty();
 }
 
@@ -231,6 +244,7 @@ struct RawReading {
   std::string text;  // syllables joined by '-'
   std::vector<std::string> syllables;
   uint32_t neutral = 0;
+  uint32_t lone = 0;  // syllables standing alone in running text
   Source source = Source::kMoe;
   uint8_t reg = 0;
   uint8_t kind = 0;
@@ -402,6 +416,8 @@ class Builder {
       return;
     }
     reading.neutral = syl.neutral;
+    // Running text: a proverb's clause, or a reading spelled as several words.
+    if (syl.tokens >= 2 || reading.kind == format::kPhrase) reading.lone = syl.lone;
     reading.syllables = syl.text;
     for (size_t i = 0; i < syl.text.size(); ++i) {
       if (i) reading.text += '-';
@@ -420,7 +436,14 @@ struct CharStat {
   uint8_t reg = 0;
   uint8_t kind = 0;
   int alone_order = -1;  // position among the character's own entry's readings
-  uint32_t moe_words = 0, moe_neutral = 0, itaigi_words = 0;
+  uint32_t moe_words = 0, moe_neutral = 0, itaigi_words = 0, lone_moe = 0, lone_itaigi = 0;
+};
+
+struct ContextKey {
+  uint32_t code_point, neighbor;
+  bool follows;
+  std::string text;
+  auto operator<=>(const ContextKey&) const = default;
 };
 
 template <class T>
@@ -456,6 +479,7 @@ Status Builder::Write(std::string* out) {
   });
 
   std::map<char32_t, std::map<std::string, CharStat>> stats;
+  std::map<ContextKey, uint32_t> contexts;
   for (auto* e : order) {
     std::vector<RawReading> rs = e->second;
     std::stable_sort(rs.begin(), rs.end(),
@@ -519,6 +543,13 @@ Status Builder::Write(std::string* out) {
             s.flags |= format::kInItaigiWords;
             ++s.itaigi_words;
           }
+          if (i < 32 && (r.lone >> i & 1)) {
+            ++(r.source == Source::kMoe ? s.lone_moe : s.lone_itaigi);
+            if (i > 0) ++contexts[{static_cast<uint32_t>(key[i]), static_cast<uint32_t>(key[i - 1]), false, s.text}];
+            if (i + 1 < key.size()) {
+              ++contexts[{static_cast<uint32_t>(key[i]), static_cast<uint32_t>(key[i + 1]), true, s.text}];
+            }
+          }
         }
       }
     }
@@ -531,11 +562,13 @@ Status Builder::Write(std::string* out) {
     for (auto& [t, s] : by_text) list.push_back(&s);
     std::stable_sort(list.begin(), list.end(), [](const CharStat* a, const CharStat* b) {
       auto k = [](const CharStat* s) {
-        int tier = (s->flags & format::kAloneMoe) ? 0 : (s->flags & format::kInMoeWords) ? 1
-                   : (s->flags & format::kAloneItaigi)                                ? 2
-                                                                                      : 3;
-        return std::make_tuple(tier, s->alone_order, -static_cast<int64_t>(s->moe_words),
-                               -static_cast<int64_t>(s->itaigi_words));
+        format::CharReading r{};
+        r.flags = s->flags;
+        r.moe_words = s->moe_words;
+        r.itaigi_words = s->itaigi_words;
+        r.lone_moe = s->lone_moe;
+        r.lone_itaigi = s->lone_itaigi;
+        return std::make_tuple(format::MoeKnows(r) ? 0 : 1, -format::AloneScore(r), s->alone_order, s->text);
       };
       return k(a) < k(b);
     });
@@ -553,8 +586,16 @@ Status Builder::Write(std::string* out) {
       cr.moe_words = s->moe_words;
       cr.moe_neutral = s->moe_neutral;
       cr.itaigi_words = s->itaigi_words;
+      cr.lone_moe = s->lone_moe;
+      cr.lone_itaigi = s->lone_itaigi;
       char_readings.push_back(cr);
     }
+  }
+  std::vector<format::Context> context_table;
+  for (const auto& [k, n] : contexts) {
+    uint32_t text = intern(k.text);
+    if (text >= 1u << 31) return Status::Internal("text pool over 2 GiB");
+    context_table.push_back({k.code_point, k.neighbor, (k.follows ? 1u << 31 : 0u) | text, n});
   }
 
   format::Header header{};
@@ -567,6 +608,7 @@ Status Builder::Write(std::string* out) {
   AppendSection(&file, &header.chars, chars);
   AppendSection(&file, &header.char_readings, char_readings);
   AppendSection(&file, &header.code_points, code_points);
+  AppendSection(&file, &header.contexts, context_table);
   std::vector<char> pool_bytes(pool.begin(), pool.end());
   AppendSection(&file, &header.pool, pool_bytes);
   while (file.size() % 4) file.push_back('\0');
