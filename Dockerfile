@@ -22,6 +22,8 @@ COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY shared/ shared/
 COPY handlers/ handlers/
+# The dictionaries the pronunciation group's lexicon is compiled from.
+COPY data/hokkien/ data/hokkien/
 COPY tools/ tools/
 COPY tests/ tests/
 ARG BUILD_TYPE=RelWithDebInfo
@@ -29,13 +31,15 @@ ARG BUILD_TYPE=RelWithDebInfo
 # Builds what the image ships, not the tests: every group's binary
 # (handlers/<group>/ builds <group>), the job worker, and the settings tool
 # the entrypoint reads process and thread counts with, and the demo photos'
-# generator the listings container runs; then installs them, stripped, as
+# generator the listings container runs, and the Hokkien lexicon the
+# pronunciation group maps (pronunciation.lexicon); then installs them, stripped, as
 # CMake's install rules lay them out (component runtime: the groups in sbin/,
 # the tools in bin/). The debug info stays in this stage.
 RUN groups="$(for dir in handlers/*/; do basename "$dir"; done)" \
  && cmake -S . -B /build -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
- && cmake --build /build -j "$(nproc)" --target zufang-settings zufang-worker zufang-demo-photos $groups \
- && cmake --install /build --prefix /out/usr/local --strip --component runtime
+ && cmake --build /build -j "$(nproc)" --target zufang-settings zufang-worker zufang-demo-photos hokkien_lexicon $groups \
+ && cmake --install /build --prefix /out/usr/local --strip --component runtime \
+ && install -D -m 0644 /build/data/hokkien.lex /out/usr/local/share/zufang/data/hokkien.lex
 
 # ---- runtime: shared libraries, spawn-fcgi and multiwatch only -------------
 FROM debian:bookworm-slim

@@ -12,6 +12,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <set>
@@ -734,6 +735,46 @@ BOOST_FIXTURE_TEST_CASE(records_cleanup_deletes_a_date_range, RecordsFixture) {
     BOOST_TEST(RunJobNow(cleanup, &ctx).code() == Status::Code::kInvalidArgument, bad);
   }
   BOOST_TEST(Left().size() == 1u);
+}
+
+// Articles of the pronunciation form: gone once past their expiry, kept
+// until then. Ids of this process's own (the pid in hex, then a running
+// number), so a stack sharing the database keeps its articles.
+BOOST_FIXTURE_TEST_CASE(pronunciation_cleanup_deletes_expired_articles, DbFixture) {
+  char pid_hex[17];
+  snprintf(pid_hex, sizeof pid_hex, "%016x", static_cast<unsigned>(getpid()));
+  auto id = [&](int n) {
+    char tail[17];
+    snprintf(tail, sizeof tail, "%016x", n);
+    return std::string(pid_hex) + tail;
+  };
+  auto mine = [&] {
+    return Count("SELECT COUNT(*) FROM tb_pronunciation_article WHERE articleid LIKE ?",
+                 {Param(std::string(pid_hex) + "%")});
+  };
+  BOOST_REQUIRE(db.Execute("DELETE FROM tb_pronunciation_article WHERE articleid LIKE ?",
+                           {Param(std::string(pid_hex) + "%")}).ok());
+  const char* insert =
+      "INSERT INTO tb_pronunciation_article (articleid, content, expires_at) VALUES (?, '紅嬰仔哭。', NOW(6) + INTERVAL ? SECOND)";
+  BOOST_REQUIRE(db.Execute(insert, {Param(id(1)), Param(-86400 * 31)}).ok());  // stored 61 days ago, kept 30
+  BOOST_REQUIRE(db.Execute(insert, {Param(id(2)), Param(-1)}).ok());           // expired a second ago
+  BOOST_REQUIRE(db.Execute(insert, {Param(id(3)), Param(3600)}).ok());         // an hour still to go
+  JobContext ctx;
+  ctx.db = &db;
+  ctx.now = std::time(nullptr);
+  Status s = RunJobNow(*FindJobKind(JobKinds(), "pronunciation.cleanup"), &ctx);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  BOOST_TEST(ctx.summary.find("past pronunciation.keep_days") != std::string::npos, ctx.summary);
+  BOOST_TEST(mine() == 1);
+  BOOST_TEST(Count("SELECT COUNT(*) FROM tb_pronunciation_article WHERE articleid = ?", {Param(id(3))}) == 1);
+  // Idempotent: a second run (the worker died before marking it done) deletes nothing of ours.
+  BOOST_REQUIRE(RunJobNow(*FindJobKind(JobKinds(), "pronunciation.cleanup"), &ctx).ok());
+  BOOST_TEST(mine() == 1);
+  bool scheduled = false;
+  for (const Schedule& sched : Schedules()) scheduled = scheduled || std::string(sched.kind) == "pronunciation.cleanup";
+  BOOST_TEST(scheduled);
+  BOOST_REQUIRE(db.Execute("DELETE FROM tb_pronunciation_article WHERE articleid LIKE ?",
+                           {Param(std::string(pid_hex) + "%")}).ok());
 }
 
 BOOST_AUTO_TEST_CASE(http_sender_posts_json_and_accepts_2xx) {

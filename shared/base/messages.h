@@ -75,7 +75,44 @@ enum class Msg {
   kSmsText,             // 您的短信验证码是{}，…                (the SMS itself)
   kSmsCodeWrong,        // 请输入有效的手机验证码
   kAccountTaken,        // 用户名、手机或邮箱已被注册
+  // Article pronunciation
+  kNotAChoice,          // “{}” 不是合法选项。 (DRF's ChoiceField)
+  kTextTooLong,         // 文章不能超过 {} 个字符。 (413)
+  kTextNotUtf8,         // 文本不是有效的 UTF-8 编码。
+  kTextHasNul,          // 文本不能包含空字符（NUL）。
+  // The pages the handlers render themselves (handlers/pronunciation/pages.h)
+  kPageLanguage,         // the pages' lang
+  kPageTitle,            // a page's <title>
+  kPageSiteName,         // the header's brand
+  kPageMainNav,          // the header's navigation, for screen readers
+  kPageFindHomes,        // the header's link to the search
+  kPronTitle,            // the pronunciation pages' title and link
+  kPronCredit,           // the result page's credit
+  kPronLead,             // the form's introduction
+  kPronTextLabel,        // the form's text field
+  kPronLimit,            // the form's limit
+  kPronSpelling,         // the form's romanization choice
+  kPronTailoChoice,      // a romanization
+  kPronPojChoice,        // a romanization
+  kPronTones,            // the form's tone choice
+  kPronMarksChoice,      // a tone style
+  kPronNumbersChoice,    // a tone style
+  kPronSubmit,           // the form's button
+  kPronSwitchLabel,      // the result's switch, for screen readers
+  kPronMarks,            // the switch to tone marks
+  kPronNumbers,          // the switch to tone numbers
+  kPronUnknownChar,      // an unknown character's title
+  kPronOtherReadings,    // a character's other readings
+  kPronUnknownCount,     // the result's notice
+  kPronPlainTitle,       // the plain text's heading
+  kPronPlainHint,        // the plain text's hint
+  kPronAnother,          // the result's link to the form
+  kPronNotFoundTitle,    // the 404 page's title
+  kPronNotFound,         // the 404 page's text
+  kPronAnnotateOne,      // the 404 page's link to the form
 };
+// The last Msg, for tests that walk the catalogue.
+constexpr Msg kLastMsg = Msg::kPronAnnotateOne;
 
 // Languages: "zh-hans" (default) and "en". Returns false for any other.
 bool SetMessageLanguage(const std::string& language);

@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_SUITE(messages)
 // = en answers in English only, whatever message a request triggers.
 BOOST_AUTO_TEST_CASE(every_message_has_an_english_wording) {
   BOOST_REQUIRE(zf::SetMessageLanguage("en"));
-  for (int i = 0; i <= static_cast<int>(zf::Msg::kAccountTaken); ++i) {
+  for (int i = 0; i <= static_cast<int>(zf::kLastMsg); ++i) {
     std::string text = zf::Message(static_cast<zf::Msg>(i), "7");
     BOOST_TEST(!text.empty());
     BOOST_TEST(!HasChinese(text), "message " << i << " in en: " << text);

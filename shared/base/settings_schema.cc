@@ -150,6 +150,14 @@ const SettingSpec kSettings[] = {
         "a title keyword whose grams at least this many listings hold is found by walking the page's ordering "
         "(and, within a district, by counting its range) rather than through its grams (`test`: 50)"),
 
+    Int("pronunciation.max_chars", "20000", 1, 1000000, "characters",
+        "longest text (in Unicode code points) the pronunciation API and form annotate; longer answers 413; "
+        "keep `group.pronunciation.max_body_bytes` above 12 bytes a character (a form percent-encodes each byte)"),
+    Int("pronunciation.keep_days", "30", 1, 3650, "days",
+        "an article stored by the pronunciation form is shown this long, then the job `pronunciation.cleanup` deletes it"),
+    String("pronunciation.lexicon", kNoDefault, "a file",
+           "the compiled Hokkien lexicon (`zufang-lexicon-build`'s output) the pronunciation group maps"),
+
     // Tokens, privileges, throttling.
     EnvVar("tokens.key_env", kNoDefault,
            "the variable (or `<var>_FILE`) holding the token signing key, at least 32 bytes"),

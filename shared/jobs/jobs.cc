@@ -164,6 +164,16 @@ Status RunJobsPurge(JobContext* ctx) {
   return Status::Ok();
 }
 
+Status RunPronunciationCleanup(JobContext* ctx) {
+  uint64_t deleted = 0;
+  Status s = DeleteInBatches(ctx, "DELETE FROM tb_pronunciation_article WHERE expires_at <= NOW(6) LIMIT ?", {},
+                             &deleted);
+  if (!s.ok()) return s;
+  ctx->summary = "deleted " + std::to_string(deleted) + (deleted == 1 ? " article" : " articles") +
+                 " past pronunciation.keep_days";
+  return Status::Ok();
+}
+
 // Two claims, each on its own index in index order, so LIMIT 1 stops at the
 // first row it can lock. One query with an OR of both would sort its matches
 // first and lock every one of them, leaving other workers nothing to take.
@@ -193,6 +203,7 @@ const std::vector<JobKind>& JobKinds() {
       {"sms.send", RunSmsSend, true, false, "{\"tel\":\"13812345678\",\"message\":\"...\"}"},
       {"records.cleanup", RunRecordsCleanup, false, true, "{} or {\"from\":\"YYYY-MM-DD\",\"to\":\"YYYY-MM-DD\"}"},
       {"jobs.purge", RunJobsPurge, false, false, "{}"},
+      {"pronunciation.cleanup", RunPronunciationCleanup, false, false, "{}"},
   };
   return kinds;
 }
@@ -202,6 +213,7 @@ const std::vector<Schedule>& Schedules() {
   static const std::vector<Schedule> schedules = {
       {"records.cleanup", "records.cleanup", 2, 0, "{}"},
       {"jobs.purge", "jobs.purge", 3, 0, "{}"},
+      {"pronunciation.cleanup", "pronunciation.cleanup", 3, 30, "{}"},
   };
   return schedules;
 }

@@ -112,6 +112,8 @@ struct JobKind {
 //                    up to that 90-day line): the records of that range
 //   jobs.purge       {} : deletes done jobs last updated over 30 days ago
 //                    (failed jobs stay for a person to look at)
+//   pronunciation.cleanup  {} : deletes the pronunciation form's articles
+//                    past their expiry (stored + pronunciation.keep_days)
 const std::vector<JobKind>& JobKinds();
 // nullptr when `kinds` has no such kind.
 const JobKind* FindJobKind(const std::vector<JobKind>& kinds, std::string_view name);
@@ -215,6 +217,7 @@ struct Schedule {
 // The schedules, as a table:
 //   records.cleanup  records.cleanup  02:00  (the old site's nightly clean-up)
 //   jobs.purge       jobs.purge       03:00
+//   pronunciation.cleanup  pronunciation.cleanup  03:30
 const std::vector<Schedule>& Schedules();
 
 // The latest hour:minute at or before `now`, in the fixed offset, as
