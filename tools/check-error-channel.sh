@@ -5,7 +5,7 @@
 # This check fails, naming the lines, when code outside those two files
 #   - builds a {"detail": …} body, or a 4xx/5xx response, by hand;
 #   - holds a string literal in Chinese (a message that bypasses the catalogue).
-# Tests and the generators of demo and synthetic data (tools/demo_photos.cc,
+# Tests (with their fixtures, *_fixture.h) and the generators of demo and synthetic data (tools/demo_photos.cc,
 # tools/gen_listings.cc: text drawn on photos, listing titles) are exempt.
 #
 #   tools/check-error-channel.sh [ROOT]     (run by ctest: make unit)
@@ -13,7 +13,7 @@ set -uo pipefail
 ROOT="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
 cd "$ROOT" || exit 2
 
-files=$(find shared handlers tools -name '*.cc' -o -name '*.h' | grep -v '_test\.cc$' | sort)
+files=$(find shared handlers tools -name '*.cc' -o -name '*.h' | grep -v -E '_test\.cc$|_fixture\.h$' | sort)
 [ -n "$files" ] || { echo "check-error-channel: no sources under $ROOT" >&2; exit 2; }
 failed=0
 for f in $files; do
