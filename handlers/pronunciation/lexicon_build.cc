@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "lexicon_format.h"
+#include "romanization.h"
 
 namespace zf::pronunciation {
 
@@ -424,6 +425,20 @@ class Builder {
     for (size_t i = 0; i < syl.text.size(); ++i) {
       if (i) reading.text += '-';
       reading.text += syl.text[i];
+    }
+    // Every reading the index holds can be shown in each spelling the API
+    // offers, and back: a reading the romanization cannot read (a tone mark
+    // off its vowel, POJ in the Tâi-lô column) is refused here, not shown
+    // half-converted later.
+    for (Romanization spelling : {Romanization::kTailo, Romanization::kPoj}) {
+      for (ToneStyle tones : {ToneStyle::kMarks, ToneStyle::kNumbers}) {
+        std::string shown, back;
+        if (!RenderReading(reading.text, spelling, tones, &shown) || !ToTailoMarks(shown, spelling, tones, &back) ||
+            back != reading.text) {
+          Skip("reading the romanization cannot convert", label + " " + reading.text);
+          return;
+        }
+      }
     }
     entries_[key].push_back(std::move(reading));
   }

@@ -7,6 +7,8 @@
 
 #include "lexicon_build.h"
 #include "lexicon_fixture.h"
+#include "lexicon_format.h"
+#include "romanization.h"
 
 using namespace zf;
 using namespace zf::pronunciation;
@@ -117,4 +119,38 @@ BOOST_FIXTURE_TEST_CASE(OpenRefusesMissingTruncatedAndCorruptFiles, LexiconFixtu
   entry[entries_offset + 4] = '\xFF';
   entry[entries_offset + 5] = '\x7F';
   BOOST_TEST(refused(entry));
+}
+
+// The index compiled from the shipped dictionaries: every reading it can
+// answer (of its words and of its characters) renders in POJ and with tone
+// numbers, and each rendering reads back to the same Tâi-lô.
+BOOST_AUTO_TEST_CASE(EveryReadingOfTheShippedLexiconConvertsBothWays) {
+  std::unique_ptr<Lexicon> lexicon;
+  Status s = Lexicon::Open(ZUFANG_HOKKIEN_LEX, &lexicon);
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.ToString());
+  const LexiconView& lex = LexiconView::Of(*lexicon);
+  std::vector<std::string> readings;
+  size_t entries = 0;
+  for (char32_t cp = 0x3000; cp < 0x32000; ++cp) {
+    for (const format::Entry& e : lex.EntriesStartingWith(cp)) {
+      ++entries;
+      for (const format::Reading& r : lex.Readings(e)) readings.emplace_back(lex.Text(r.text, r.text_bytes));
+    }
+    for (const format::CharReading& r : lex.CharReadingsOf(cp)) readings.emplace_back(lex.Text(r.text, r.text_bytes));
+  }
+  BOOST_TEST(entries == lexicon->EntryCount());  // every entry was visited
+  BOOST_TEST(readings.size() > 40000u);
+  size_t failures = 0;
+  for (const std::string& tailo : readings) {
+    for (Romanization spelling : {Romanization::kTailo, Romanization::kPoj}) {
+      for (ToneStyle tones : {ToneStyle::kMarks, ToneStyle::kNumbers}) {
+        std::string shown, back;
+        bool ok = RenderReading(tailo, spelling, tones, &shown) && ToTailoMarks(shown, spelling, tones, &back) &&
+                  back == tailo;
+        if (!ok && ++failures <= 10) BOOST_ERROR("does not convert: " << tailo << " -> " << shown << " -> " << back);
+      }
+    }
+  }
+  BOOST_TEST(failures == 0u);
+  BOOST_TEST_MESSAGE(readings.size() << " readings of " << entries << " entries converted both ways");
 }
