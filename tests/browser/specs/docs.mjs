@@ -55,6 +55,8 @@ export default async function (t) {
   t.check('a route that needs a token is marked as such', await page.$('#operations-estates-listEstates .authorization__btn') !== null, estates.slice(0, 100))
 
   await t.screenshot(page, 'docs')
+  const opened = await page.$('#operations-listings-searchListings')
+  if (opened) await opened.screenshot({ path: `${t.shots}/docs-search.png` })
   t.consoleClean(page, '/api/docs/')
   t.sameOriginOnly(page, '/api/docs/')
 
