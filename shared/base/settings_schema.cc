@@ -212,12 +212,12 @@ const SettingSpec kSettings[] = {
 
     // Deposits through Alipay (handlers/payments, shared/jobs/alipay.h).
     Int("payments.deposit_amount", "20000", 1, 10000000000, "fen",
-        "the deposit one 付款预定 asks, in fen (20000: 200.00 yuan), whatever the listing's rent"),
+        "the deposit one order asks (the listing page's reservation button), in fen (20000: 200.00 yuan), whatever the listing's rent"),
     Duration("payments.expire_after_s", "900", 60, 86400, "s",
              "an order still `created` this long after it was made is asked about (`alipay.trade.query`) by the job "
              "`payments.expire` and closed unless the gateway says it was paid"),
     String("alipay.gateway_url", "", "an `http://` or `https://` URL",
-           "the gateway; empty: deposits are off (the payments group does not start, `payments.expire` waits) (`https://openapi.alipay.com/gateway.do`; the sandbox "
+           "the gateway; empty: deposits are off (both deposit routes answer 503, `payments.expire` waits) (`https://openapi.alipay.com/gateway.do`; the sandbox "
            "`https://openapi-sandbox.dl.alipaydev.com/gateway.do`; the stand-in of local and test settings)"),
     String("alipay.app_id", "", "the app id", "the app's id on Alipay's open platform"),
     String("alipay.notify_url", "", "an `http://` or `https://` URL",
