@@ -430,10 +430,11 @@ class Builder {
     // offers, and back: a reading the romanization cannot read (a tone mark
     // off its vowel, POJ in the Tâi-lô column) is refused here, not shown
     // half-converted later.
-    for (Romanization spelling : {Romanization::kTailo, Romanization::kPoj}) {
+    for (Romanization romanization : {Romanization::kTailo, Romanization::kPoj}) {
       for (ToneStyle tones : {ToneStyle::kMarks, ToneStyle::kNumbers}) {
         std::string shown, back;
-        if (!RenderReading(reading.text, spelling, tones, &shown) || !ToTailoMarks(shown, spelling, tones, &back) ||
+        if (!RenderReading(reading.text, romanization, tones, &shown) ||
+            !ToTailoMarks(shown, romanization, tones, &back) ||
             back != reading.text) {
           Skip("reading the romanization cannot convert", label + " " + reading.text);
           return;
