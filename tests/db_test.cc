@@ -220,20 +220,30 @@ BOOST_AUTO_TEST_CASE(distinct_statements_stay_bounded_per_connection) {
 BOOST_AUTO_TEST_CASE(a_smaller_bound_and_writes_are_bounded_too) {
   DbConnections observer_conns(Uncached());
   Db observer(&observer_conns);
-  const int64_t before = ServerStatements(observer);
-  DbSettings s = Settings(false);
-  s.statement_cache = 8;
-  DbConnections conns(s);
-  Db db(&conns);
-  int64_t most = 0;
-  for (int i = 0; i < 200; ++i) {
-    // A partial update: a different column list each time.
-    std::string set = "v = ?";
-    for (int bit = 0; bit < 8; ++bit) set += (i >> bit & 1) ? ", n = n + 1" : ", n = n";
-    Status st = db.Execute("UPDATE items SET " + set + " WHERE id = ?", {Param("bounded"), Param(-1)});
-    BOOST_REQUIRE_MESSAGE(st.ok(), st.ToString());
-    most = std::max(most, ServerStatements(observer) - before);
-  }
+  // The most statements the server held beyond its count before, while one
+  // connection with a bound of 8 ran 200 different updates.
+  auto most_held = [&] {
+    const int64_t before = ServerStatements(observer);
+    DbSettings s = Settings(false);
+    s.statement_cache = 8;
+    DbConnections conns(s);
+    Db db(&conns);
+    int64_t most = 0;
+    for (int i = 0; i < 200; ++i) {
+      // A partial update: a different column list each time.
+      std::string set = "v = ?";
+      for (int bit = 0; bit < 8; ++bit) set += (i >> bit & 1) ? ", n = n + 1" : ", n = n";
+      Status st = db.Execute("UPDATE items SET " + set + " WHERE id = ?", {Param("bounded"), Param(-1)});
+      BOOST_REQUIRE_MESSAGE(st.ok(), st.ToString());
+      most = std::max(most, ServerStatements(observer) - before);
+    }
+    return most;
+  };
+  // The count is the server's, and in the integration run the stack's own
+  // clients (the job worker) share the server: a statement of theirs can land
+  // in one sample. An excess of this connection's repeats; theirs does not.
+  int64_t most = most_held();
+  if (most > 8) most = most_held();
   BOOST_TEST(most <= 8);
 }
 
