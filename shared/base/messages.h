@@ -110,12 +110,9 @@ enum class Msg {
   kPronNotFoundTitle,    // the 404 page's title
   kPronNotFound,         // the 404 page's text
   kPronAnnotateOne,      // the 404 page's link to the form
-  // Deposits (handlers/payments)
-  kPaymentCreated,       // 操作成功                             (code 100000, with the gateway's url)
-  kPaymentSubject,       // 租房订金: the order's subject the gateway shows
 };
 // The last Msg, for tests that walk the catalogue.
-constexpr Msg kLastMsg = Msg::kPaymentSubject;
+constexpr Msg kLastMsg = Msg::kPronAnnotateOne;
 
 // Languages: "zh-hans" (default) and "en". Returns false for any other.
 bool SetMessageLanguage(const std::string& language);
