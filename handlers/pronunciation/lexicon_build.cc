@@ -203,12 +203,13 @@ std::u32string Trim(std::u32string s) {
   return s.substr(b, e - b);
 }
 
-// `A/B`, `A、B` and `A(B)` list variants; the first is the main reading.
-std::vector<std::u32string> SplitVariants(const std::u32string& reading) {
+// The trimmed, non-empty pieces of `s` between the characters `is_separator` names.
+template <class IsSeparator>
+std::vector<std::u32string> SplitAt(const std::u32string& s, IsSeparator is_separator) {
   std::vector<std::u32string> out;
   std::u32string cur;
-  for (char32_t c : reading) {
-    if (c == '/' || c == 0x3001 || c == '(' || c == ')') {
+  for (char32_t c : s) {
+    if (is_separator(c)) {
       if (!Trim(cur).empty()) out.push_back(Trim(cur));
       cur.clear();
     } else {
@@ -217,6 +218,11 @@ std::vector<std::u32string> SplitVariants(const std::u32string& reading) {
   }
   if (!Trim(cur).empty()) out.push_back(Trim(cur));
   return out;
+}
+
+// `A/B`, `A、B` and `A(B)` list variants; the first is the main reading.
+std::vector<std::u32string> SplitVariants(const std::u32string& reading) {
+  return SplitAt(reading, [](char32_t c) { return c == '/' || c == 0x3001 || c == '(' || c == ')'; });
 }
 
 bool IsClausePunctuation(char32_t c) {
@@ -225,20 +231,7 @@ bool IsClausePunctuation(char32_t c) {
 }
 
 // Splits at punctuation; empty clauses dropped.
-std::vector<std::u32string> SplitClauses(const std::u32string& s) {
-  std::vector<std::u32string> out;
-  std::u32string cur;
-  for (char32_t c : s) {
-    if (IsClausePunctuation(c)) {
-      if (!Trim(cur).empty()) out.push_back(Trim(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!Trim(cur).empty()) out.push_back(Trim(cur));
-  return out;
-}
+std::vector<std::u32string> SplitClauses(const std::u32string& s) { return SplitAt(s, IsClausePunctuation); }
 
 // ---- the entries ---------------------------------------------------------
 
