@@ -46,7 +46,9 @@ LDAP_PORT="$(free_port $((3489 + PORT_OFFSET)))"
 # The primary's binlog and its TCP port on loopback, for the replica the
 # database and replicas sections make of the second MariaDB.
 MARIADB_REPLICATION_PORT="$(free_port $((13306 + PORT_OFFSET)))"
-export HTTP_PORT MEMCACHED_PORT LDAP_PORT MARIADB_REPLICATION_PORT
+# The stand-in for Alipay's gateway (tools/alipay-standin.py).
+ALIPAY_STANDIN_PORT="$(free_port $((19080 + PORT_OFFSET)))"
+export HTTP_PORT MEMCACHED_PORT LDAP_PORT MARIADB_REPLICATION_PORT ALIPAY_STANDIN_PORT
 BASE="http://127.0.0.1:$HTTP_PORT"
 
 # The variables the stack runs with, for tools/stack.sh and tests/run.sh
@@ -56,7 +58,8 @@ cat > "$STATE_DIR/stack.env" <<ENV
 : "\${STATE_DIR:=$STATE_DIR}" "\${ZUFANG_ENV:=$ZUFANG_ENV}" "\${HTTP_PORT:=$HTTP_PORT}"
 : "\${MEMCACHED_PORT:=$MEMCACHED_PORT}" "\${LDAP_PORT:=$LDAP_PORT}" "\${ZUFANG_TEST_ANON_RATE:=$ZUFANG_TEST_ANON_RATE}"
 : "\${MARIADB_REPLICATION_PORT:=$MARIADB_REPLICATION_PORT}" "\${ZUFANG_TEST_CAPTCHA_AFTER:=$ZUFANG_TEST_CAPTCHA_AFTER}"
-export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE MARIADB_REPLICATION_PORT ZUFANG_TEST_CAPTCHA_AFTER
+: "\${ALIPAY_STANDIN_PORT:=$ALIPAY_STANDIN_PORT}"
+export STATE_DIR ZUFANG_ENV HTTP_PORT MEMCACHED_PORT LDAP_PORT ZUFANG_TEST_ANON_RATE MARIADB_REPLICATION_PORT ZUFANG_TEST_CAPTCHA_AFTER ALIPAY_STANDIN_PORT
 ENV
 
 cleanup() {
@@ -289,7 +292,7 @@ check "data/hokkien/moe-twblg-entries.csv is unmodified" \
   test "$(sha256sum < "$ROOT/data/hokkien/moe-twblg-entries.csv" | cut -d' ' -f1)" = 64458c4dc39808a0579e1cb8d9e76fb2cddc05bad03915f09fbeda9daa2d0fd4
 
 # ---------------------------------------------------------------------------
-run_group accounts revocation catalogue agents estates pronunciation listings photos listing_search title_search write_set bench_writer jobs errors rights edge hostile browser
+run_group accounts revocation catalogue agents estates pronunciation payments listings photos listing_search title_search write_set bench_writer jobs errors rights edge hostile api_docs browser
 "$ROOT/tools/stack.sh" up > "$T/up-worker.log" 2>&1
 check "the stack's job worker runs (under multiwatch)" pid_alive "$STATE_DIR/run/worker.pid"
 req GET /api/mobile/13700000002/

@@ -21,7 +21,7 @@ set -euo pipefail
 ROOT="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
 cd "$ROOT"
 
-PATHS=(Makefile CMakeLists.txt cmake Dockerfile docker-compose.yml .ci tools tests spawn docker conf.d nginx)
+PATHS=(Makefile CMakeLists.txt cmake Dockerfile docker-compose.yml .ci tools tests spawn docker conf.d nginx docs)
 PATTERN='\.\./shared\b|shared/doc[s]|shared/dat[a](?!/[A-Za-z0-9_]+\.(?:cc|h)\b)'
 
 existing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the site's pages (nginx/site: Vue 3 + Vite) into $SITE_DIR ($BUILD_DIR/site),
-# which Nginx serves as its root (nginx/nginx.conf.in).
+# which Nginx serves as its root (nginx/nginx.conf.in), then the API's
+# documentation into its api/docs/ (tools/build-api-docs.sh).
 #
 #   tools/build-site.sh      (make build runs it)
 #
@@ -28,12 +29,14 @@ if [ ! -f "$stamp" ] || [ "$SITE/package-lock.json" -nt "$stamp" ]; then
 fi
 
 # Rebuild only when a source is newer than the last build.
-if [ -f "$OUT/.built" ] && [ -z "$(find "$SITE" -path "$SITE/node_modules" -prune -o -type f -newer "$OUT/.built" -print -quit)" ]; then
-  exit 0
+if [ ! -f "$OUT/.built" ] || [ -n "$(find "$SITE" -path "$SITE/node_modules" -prune -o -type f -newer "$OUT/.built" -print -quit)" ]; then
+  mkdir -p "$BUILD_DIR"
+  (cd "$SITE" && SITE_OUT="$OUT" npx --no-install vite build --logLevel warn) || die "the site's build failed (nginx/site)"
+  find "$OUT" -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.json' \) -size +512c \
+    -exec gzip -9 -k -f -n {} +
+  touch "$OUT/.built"
+  say "site: built into $OUT ($(du -sk "$OUT" | cut -f1) KiB)"
 fi
-mkdir -p "$BUILD_DIR"
-(cd "$SITE" && SITE_OUT="$OUT" npx --no-install vite build --logLevel warn) || die "the site's build failed (nginx/site)"
-find "$OUT" -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.json' \) -size +512c \
-  -exec gzip -9 -k -f -n {} +
-touch "$OUT/.built"
-say "site: built into $OUT ($(du -sk "$OUT" | cut -f1) KiB)"
+
+# The API's documentation at /api/docs/ (after the pages: Vite empties $OUT).
+"$ROOT/tools/build-api-docs.sh"

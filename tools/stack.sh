@@ -141,6 +141,38 @@ demo_photos() {
   say "  demo photos: ${out#zufang-demo-photos: }"
 }
 
+# key_pair NAME: creates $STATE_DIR/secrets/NAME_private_key.pem (RSA 2048,
+# mode 600) and NAME_public_key.pem once.
+key_pair() {
+  local dir="$STATE_DIR/secrets"
+  [ -s "$dir/$1_private_key.pem" ] && [ -s "$dir/$1_public_key.pem" ] && return 0
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/$1_private_key.pem" 2>/dev/null) \
+    || die "openssl could not make the key pair $1"
+  openssl pkey -in "$dir/$1_private_key.pem" -pubout -out "$dir/$1_public_key.pem" 2>/dev/null || die "openssl pkey failed"
+  say "  generated the key pair $dir/$1_{private,public}_key.pem"
+}
+
+# The stand-in for Alipay's gateway (tools/alipay-standin.py), local and
+# test settings only: it holds the gateway's key pair, the app has the
+# gateway's public key and the stand-in the app's.
+alipay_standin_up() {
+  case "$ZUFANG_ENV" in local | test) ;; *) return 0 ;; esac
+  key_pair alipay_app
+  key_pair alipay_gateway
+  if pid_alive "$RUN/alipay-standin.pid"; then
+    say "  alipay stand-in already running (pid $(cat "$RUN/alipay-standin.pid"))"
+    return 0
+  fi
+  setsid python3 "$ROOT/tools/alipay-standin.py" --port "$ALIPAY_STANDIN_PORT" --app-id "$(setting alipay.app_id)" \
+    --app-public-key "$STATE_DIR/secrets/alipay_app_public_key.pem" \
+    --gateway-private-key "$STATE_DIR/secrets/alipay_gateway_private_key.pem" \
+    </dev/null >>"$LOG/alipay-standin.log" 2>&1 &
+  echo $! > "$RUN/alipay-standin.pid"
+  wait_until 10 curl -fsS -o /dev/null "http://127.0.0.1:$ALIPAY_STANDIN_PORT/health" \
+    || die "the alipay stand-in did not start on port $ALIPAY_STANDIN_PORT (log: $LOG/alipay-standin.log)"
+  say "  started the alipay stand-in on 127.0.0.1:$ALIPAY_STANDIN_PORT"
+}
+
 # secret NAME: creates $STATE_DIR/secrets/NAME (random, mode 600) once.
 secret() {
   local file="$STATE_DIR/secrets/$1"
@@ -159,6 +191,7 @@ up() {
   MYSQL_SOCKET="$RUN/mysqld.sock" "$ROOT/tools/migrate.sh"
   demo_photos
   memcached_up
+  alipay_standin_up
   "$ROOT/tools/slapd.sh" start "$STATE_DIR" "$LDAP_PORT"
   "$ROOT/spawn/spawn.sh" start
   worker_up
@@ -185,17 +218,18 @@ down() {
   for pidfile in "$RUN"/*.pid; do
     [ -e "$pidfile" ] || continue
     case "$(basename "$pidfile" .pid)" in
-      nginx | mariadb | memcached | slapd | worker) ;;
+      nginx | mariadb | memcached | slapd | worker | alipay-standin) ;;
       *) stop_pidfile "$(basename "$pidfile" .pid)" "$pidfile" 10 ;;
     esac
   done
   "$ROOT/tools/slapd.sh" stop "$STATE_DIR" || true
+  stop_pidfile alipay-standin "$RUN/alipay-standin.pid" 5
   stop_pidfile memcached "$RUN/memcached.pid" 5
   stop_pidfile mariadb "$RUN/mariadb.pid" 30
 }
 
 status() {
-  for svc in mariadb memcached slapd nginx worker; do
+  for svc in mariadb memcached alipay-standin slapd nginx worker; do
     if pid_alive "$RUN/$svc.pid"; then say "$svc: running (pid $(cat "$RUN/$svc.pid"))"; else say "$svc: stopped"; fi
   done
   "$ROOT/spawn/spawn.sh" status

@@ -48,6 +48,7 @@
 #include "jobs/jobs.h"
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "jobs/alipay.h"
 #include "jobs/sms.h"
 #include "resource/media_sweep.h"
 
@@ -84,6 +85,9 @@ struct Setup {
   zf::DbSettings db;
   zf::JobSettings jobs;
   std::unique_ptr<zf::SmsSender> sms;
+  // null when deposits are off (alipay.gateway_url empty)
+  std::unique_ptr<zf::alipay::TradeQueryClient> trade_query;
+  long payments_expire_after_s = 900;
   zf::SweepSettings sweep;
   long sweep_interval_s = 0;  // 0: serve never sweeps
 };
@@ -95,6 +99,13 @@ int LoadSetup(Setup* setup, std::string* error) {
   if (s.ok()) s = zf::LoadJobSettings(setup->config, &setup->jobs);
   if (s.ok()) s = zf::MakeSmsSender(setup->config, &setup->sms);
   if (s.ok()) s = setup->config.GetInt("media.sweep_interval_s", &setup->sweep_interval_s);
+  if (s.ok()) s = setup->config.GetInt("payments.expire_after_s", &setup->payments_expire_after_s);
+  if (s.ok()) {
+    zf::alipay::AlipaySettings alipay;
+    s = zf::alipay::LoadAlipaySettings(setup->config, &alipay);
+    if (s.ok()) setup->trade_query = std::make_unique<zf::alipay::HttpTradeQueryClient>(std::move(alipay));
+    if (s.IsNotFound()) s = zf::Status::Ok();  // deposits are off: payments.expire waits
+  }
   // Without a media folder (a worker for jobs only) there is nothing to sweep.
   if (s.ok() && setup->sweep_interval_s > 0) s = zf::LoadSweepSettings(setup->config, &setup->sweep);
   if (!s.ok()) {
@@ -236,6 +247,7 @@ int Serve(int argc, char** argv) {
   zf::DbConnections conns(setup.db);
   zf::Db db(&conns);
   zf::JobRunner runner(&db, setup.sms.get(), setup.jobs);
+  runner.SetTradeQuery(setup.trade_query.get(), static_cast<int>(setup.payments_expire_after_s));
   zf::LogInfo("worker " + runner.worker_id() + " started (" + setup.config.source() + "): sms sender " +
               setup.sms->name() + ", lease " + std::to_string(setup.jobs.lease_s) + "s, poll " +
               std::to_string(setup.jobs.poll_ms) + "ms, kinds " + KindList() +
@@ -331,6 +343,8 @@ int Run(int argc, char** argv) {
   zf::Db db(&conns);
   ctx.db = &db;
   ctx.sms = setup.sms.get();
+  ctx.trade_query = setup.trade_query.get();
+  ctx.payments_expire_after_s = static_cast<int>(setup.payments_expire_after_s);
   ctx.now = std::time(nullptr);
   ctx.utc_offset_s = setup.jobs.utc_offset_s;
   s = zf::RunJobNow(*kind, &ctx);

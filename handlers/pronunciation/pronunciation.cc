@@ -334,6 +334,7 @@ GroupDefinition Group() {
   g.make_handler = [](ThreadServices* services) -> std::unique_ptr<RequestHandler> {
     return std::make_unique<ThreadHandler>(services);
   };
+  g.routes = [] { return Routes().Table(); };
   return g;
 }
 

@@ -174,11 +174,12 @@ bool IsServerName(const std::string& name) {
 
 void Usage(const char* argv0) {
   fprintf(stderr,
-          "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--writes] [--check]\n"
+          "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--writes] [--check] | --routes\n"
           "  Serves FastCGI on file descriptor 0 (as spawn-fcgi starts it) or on --listen.\n"
           "  --writes the group's write set: group.<name>.write_threads threads (Nginx\n"
           "           sends it POST, PUT, PATCH and DELETE when write_processes > 0)\n"
           "  --check  load and validate the settings, then exit (0 when valid)\n"
+          "  --routes print the route table (METHOD PATTERN ACCESS per line), then exit\n"
           "  Settings: $ZUFANG_CONF_DIR/$ZUFANG_ENV.conf (ZUFANG_ENV defaults to local).\n",
           argv0);
 }
@@ -280,6 +281,19 @@ Response HandleOne(RequestHandler* handler, const AppSettings& settings,
   return resp;
 }
 
+// A group without a route table is an error: its routes could not be
+// checked against the documentation.
+int PrintRoutes(const GroupDefinition& group) {
+  if (!group.routes) {
+    fprintf(stderr, "%s: the group declares no route table (GroupDefinition::routes)\n", group.name.c_str());
+    return 70;  // EX_SOFTWARE
+  }
+  for (const RouteInfo& r : group.routes()) {
+    printf("%s %s %s\n", r.method.c_str(), r.pattern.c_str(), AccessName(r.access));
+  }
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
   SetLogGroup(group.name);
   std::string listen;
@@ -300,6 +314,8 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
       check_only = true;
     } else if (std::strcmp(argv[i], "--writes") == 0) {
       writes = true;
+    } else if (std::strcmp(argv[i], "--routes") == 0 && argc == 2) {
+      return PrintRoutes(group);
     } else {
       Usage(argv[0]);
       return kExitUsage;

@@ -12,6 +12,8 @@
 //      RequestHandler made by the group, all calling FCGX_Accept_r on the
 //      shared socket (no global accept lock: see design.md);
 //   4. serves until killed.
+// `--routes` prints the route table instead, one "METHOD PATTERN ACCESS"
+// line per route, and exits without reading any setting.
 // Connections to MySQL and memcached are opened lazily by the handlers, so
 // the process answers within milliseconds of its start.
 //
@@ -32,6 +34,7 @@
 #include "data/db.h"
 #include "http/http.h"
 #include "app/services.h"
+#include "http/router.h"
 
 namespace zf {
 
@@ -68,6 +71,9 @@ struct GroupDefinition {
   // Makes one thread's handler around the thread's services (which outlive
   // it). Must not block on the network.
   std::function<std::unique_ptr<RequestHandler>(ThreadServices*)> make_handler;
+  // The group's route table (Router::Table()), printed by `--routes`: the
+  // API's documentation (docs/openapi/) is checked against every group's.
+  std::function<std::vector<RouteInfo>()> routes;
 };
 
 int ServeGroup(const GroupDefinition& group, int argc, char** argv);

@@ -100,6 +100,8 @@ const CatalogEntry kCatalog[] = {
     {"文章不存在", "No such article"},
     {"这篇文章不存在，或已过了保存期限。", "This article does not exist, or its time is up."},
     {"标注一篇文章", "Annotate a text"},
+    {"操作成功", "Done"},
+    {"租房订金", "Rental deposit"},
 };
 static_assert(sizeof(kCatalog) / sizeof(kCatalog[0]) == static_cast<size_t>(kLastMsg) + 1,
               "kCatalog must list every Msg");

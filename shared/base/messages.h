@@ -110,9 +110,12 @@ enum class Msg {
   kPronNotFoundTitle,    // the 404 page's title
   kPronNotFound,         // the 404 page's text
   kPronAnnotateOne,      // the 404 page's link to the form
+  // Deposits (handlers/payments)
+  kPaymentCreated,       // 操作成功                             (code 100000, with the gateway's url)
+  kPaymentSubject,       // 租房订金: the order's subject the gateway shows
 };
 // The last Msg, for tests that walk the catalogue.
-constexpr Msg kLastMsg = Msg::kPronAnnotateOne;
+constexpr Msg kLastMsg = Msg::kPaymentSubject;
 
 // Languages: "zh-hans" (default) and "en". Returns false for any other.
 bool SetMessageLanguage(const std::string& language);

@@ -210,6 +210,26 @@ const SettingSpec kSettings[] = {
     Duration("sms.log_delay_ms", "0", 0, 600000, "ms",
              "tests only: the `log` sender waits this long before writing"),
 
+    // Deposits through Alipay (handlers/payments, shared/jobs/alipay.h).
+    Int("payments.deposit_amount", "20000", 1, 10000000000, "fen",
+        "the deposit one order asks (the listing page's reservation button), in fen (20000: 200.00 yuan), whatever the listing's rent"),
+    Duration("payments.expire_after_s", "900", 60, 86400, "s",
+             "an order still `created` this long after it was made is asked about (`alipay.trade.query`) by the job "
+             "`payments.expire` and closed unless the gateway says it was paid"),
+    String("alipay.gateway_url", "", "an `http://` or `https://` URL",
+           "the gateway; empty: deposits are off (both deposit routes answer 503, `payments.expire` waits) (`https://openapi.alipay.com/gateway.do`; the sandbox "
+           "`https://openapi-sandbox.dl.alipaydev.com/gateway.do`; the stand-in of local and test settings)"),
+    String("alipay.app_id", "", "the app id", "the app's id on Alipay's open platform"),
+    String("alipay.notify_url", "", "an `http://` or `https://` URL",
+           "where the gateway POSTs its notifications: the site's `/api/payments/notify/`"),
+    String("alipay.return_url", "", "an `http://` or `https://` URL",
+           "where the gateway sends the browser back after paying"),
+    EnvVar("alipay.app_private_key_env", "",
+           "the variable (or `<var>_FILE`) holding the app's RSA private key (PEM) that signs requests"),
+    EnvVar("alipay.gateway_public_key_env", "",
+           "the variable (or `<var>_FILE`) holding the gateway's RSA public key (PEM) that verifies notifications and answers"),
+    Duration("alipay.timeout_ms", "5000", 100, 120000, "ms", "one `alipay.trade.query`, connecting included"),
+
     // Jobs (zufang-worker).
     Duration("jobs.lease_s", "60", 1, 86400, "s", "a claim lasts this long; then a dead worker's job is claimed again"),
     Duration("jobs.poll_ms", "500", 10, 60000, "ms", "an idle worker's poll"),

@@ -92,6 +92,15 @@ RouteMatcher::Outcome RouteMatcher::Match(std::string_view method, std::string_v
   return Outcome::kNotFound;
 }
 
+const char* AccessName(Access access) {
+  switch (access) {
+    case Access::kPublic: return "public";
+    case Access::kSignedIn: return "signed-in";
+    case Access::kPrivileged: return "privileged";
+  }
+  return "public";
+}
+
 Response MethodNotAllowed(std::string_view method, const std::string& allow) {
   Response r = ErrorResponse(Status::MethodNotAllowed(std::string(method)));
   r.SetHeader("Allow", allow);

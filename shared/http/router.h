@@ -18,6 +18,10 @@
 // an Admission* (the layers behind it run authentication, privileges and
 // throttling); a null one (unit tests of handlers) admits everything.
 //
+// Table() lists the routes as declared (method, pattern, access), which a
+// group binary prints with `--routes` (fcgi_server.h): the API's documented
+// paths are checked against it.
+//
 // Thread-safety: a Router is immutable after construction; Dispatch may run
 // on many threads at once, each with its own Context.
 #ifndef ZUFANG_SHARED_ROUTER_H_
@@ -43,6 +47,16 @@ struct PathParams {
   // 未找到。 as Django's int converter does.
   bool GetId(std::string_view name, int64_t* out) const;
 };
+
+// One route as declared, without its handler.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+  Access access = Access::kPublic;
+};
+
+// "public", "signed-in" or "privileged".
+const char* AccessName(Access access);
 
 // The table-independent part of routing, shared by every Router<Context>.
 class RouteMatcher {
@@ -81,6 +95,12 @@ class Router {
   };
 
   explicit Router(std::vector<Route> routes) : routes_(std::move(routes)), matcher_(Methods(), Patterns()) {}
+
+  std::vector<RouteInfo> Table() const {
+    std::vector<RouteInfo> v;
+    for (const Route& r : routes_) v.push_back({r.method, r.pattern, r.access});
+    return v;
+  }
 
   Response Dispatch(Context& ctx, Request&& req) const { return Dispatch(ctx, req); }
   Response Dispatch(Context& ctx, Request& req) const {

@@ -70,6 +70,21 @@ BOOST_AUTO_TEST_CASE(dispatches_to_the_matching_route) {
   BOOST_TEST(*head.Header("Allow") == "GET, HEAD, OPTIONS");
 }
 
+BOOST_AUTO_TEST_CASE(lists_its_table_as_declared) {
+  const Router<Ctx> r({
+      {"GET", "/api/things/", List},
+      {"POST", "/api/things/", Create, zf::Access::kPrivileged},
+      {"GET", "/api/things/{id}/", Detail, zf::Access::kSignedIn},
+  });
+  std::vector<zf::RouteInfo> table = r.Table();
+  BOOST_TEST_REQUIRE(table.size() == 3u);
+  BOOST_TEST(table[1].method == "POST");
+  BOOST_TEST(table[1].pattern == "/api/things/");
+  BOOST_TEST(std::string(zf::AccessName(table[0].access)) == "public");
+  BOOST_TEST(std::string(zf::AccessName(table[1].access)) == "privileged");
+  BOOST_TEST(std::string(zf::AccessName(table[2].access)) == "signed-in");
+}
+
 BOOST_AUTO_TEST_CASE(answers_405_with_allow) {
   Ctx c;
   Response r = Routes().Dispatch(c, Make("DELETE", "/api/things/"));

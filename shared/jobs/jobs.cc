@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "base/json_writer.h"
 #include "base/log.h"
+#include "jobs/alipay.h"
 #include "jobs/sms.h"
 
 namespace zf {
@@ -174,6 +176,61 @@ Status RunPronunciationCleanup(JobContext* ctx) {
   return Status::Ok();
 }
 
+// One order: asked about, then paid or closed. *what says which.
+Status ExpireOrder(JobContext* ctx, const std::string& out_trade_no, std::string* what) {
+  alipay::TradeQueryResult r;
+  Status s = ctx->trade_query->Query(out_trade_no, &r);
+  if (!s.ok()) return s;
+  int64_t fen = 0;
+  if (r.found && (r.trade_status == "TRADE_SUCCESS" || r.trade_status == "TRADE_FINISHED")) {
+    if (r.out_trade_no != out_trade_no || !alipay::ParseAmount(r.total_amount, &fen)) {
+      return Status::Internal("alipay.trade.query of " + out_trade_no + " answered for " + r.out_trade_no + ", " +
+                              r.total_amount);
+    }
+    alipay::PaidOutcome outcome = alipay::PaidOutcome::kNoSuchOrder;
+    s = ctx->db->Transaction([&](Db& tx) { return alipay::ApplyPayment(tx, out_trade_no, fen, r.trade_no, &outcome); });
+    if (!s.ok()) return s;
+    *what = alipay::PaidOutcomeName(outcome);
+    return Status::Ok();
+  }
+  bool closed = false;
+  s = alipay::CloseOrder(*ctx->db, out_trade_no, &closed);
+  if (s.ok()) *what = closed ? "closed" : "unchanged";
+  return s;
+}
+
+Status RunPaymentsExpire(JobContext* ctx) {
+  if (ctx->trade_query == nullptr) return Status::Unavailable("deposits are off (alipay.gateway_url is empty)");
+  const Json::Value& payload = ctx->payload;
+  const Json::Value& one = payload["out_trade_no"];
+  if (!one.isNull() && (!one.isString() || !alipay::IsOutTradeNo(one.asString()))) {
+    return Status::InvalidArgument("out_trade_no must be an order number (ZF and 30 hex digits)");
+  }
+  std::string sql =
+      "SELECT out_trade_no FROM tb_payment_order WHERE state = 'created'"
+      " AND created_at <= NOW(6) - INTERVAL ? SECOND";
+  std::vector<Param> params = {Param(ctx->payments_expire_after_s)};
+  if (one.isString()) {
+    sql += " AND out_trade_no = ?";
+    params.emplace_back(one.asString());
+  }
+  sql += " ORDER BY created_at LIMIT 1000";
+  Rows rows;
+  Status s = ctx->db->Query(sql, params, &rows);
+  if (!s.ok()) return s;
+  std::map<std::string, int> counts;
+  for (const Row& row : rows) {
+    std::string what;
+    s = ExpireOrder(ctx, row.Str(0), &what);
+    if (!s.ok()) return s;
+    ++counts[what];
+    if (ctx->keep_alive) ctx->keep_alive();
+  }
+  ctx->summary = std::to_string(rows.size()) + (rows.size() == 1 ? " order" : " orders") + " past payments.expire_after_s";
+  for (const auto& [what, n] : counts) ctx->summary += ", " + std::to_string(n) + " " + what;
+  return Status::Ok();
+}
+
 // Two claims, each on its own index in index order, so LIMIT 1 stops at the
 // first row it can lock. One query with an OR of both would sort its matches
 // first and lock every one of them, leaving other workers nothing to take.
@@ -204,6 +261,7 @@ const std::vector<JobKind>& JobKinds() {
       {"records.cleanup", RunRecordsCleanup, false, true, "{} or {\"from\":\"YYYY-MM-DD\",\"to\":\"YYYY-MM-DD\"}"},
       {"jobs.purge", RunJobsPurge, false, false, "{}"},
       {"pronunciation.cleanup", RunPronunciationCleanup, false, false, "{}"},
+      {"payments.expire", RunPaymentsExpire, false, false, "{} or {\"out_trade_no\":\"ZF...\"}"},
   };
   return kinds;
 }
@@ -214,6 +272,7 @@ const std::vector<Schedule>& Schedules() {
       {"records.cleanup", "records.cleanup", 2, 0, "{}"},
       {"jobs.purge", "jobs.purge", 3, 0, "{}"},
       {"pronunciation.cleanup", "pronunciation.cleanup", 3, 30, "{}"},
+      {"payments.expire", "payments.expire", 4, 0, "{}"},
   };
   return schedules;
 }
@@ -444,6 +503,8 @@ Status JobRunner::Run(const ClaimedJob& job, JobOutcome* outcome) {
   JobContext ctx;
   ctx.db = db_;
   ctx.sms = sms_;
+  ctx.trade_query = trade_query_;
+  ctx.payments_expire_after_s = expire_after_s_;
   ctx.jobid = job.jobid;
   ctx.now = std::time(nullptr);
   ctx.utc_offset_s = settings_.utc_offset_s;

@@ -57,6 +57,9 @@
 namespace zf {
 
 class SmsSender;
+namespace alipay {
+class TradeQueryClient;
+}
 
 // Queues a job of `kind` with `payload_json` (a JSON object), due in
 // `delay_seconds` (>= 0). Runs through `db`, so inside the caller's
@@ -77,6 +80,10 @@ Status ParseJobPayload(std::string_view json, Json::Value* out);
 struct JobContext {
   Db* db = nullptr;               // in the done transaction for in_done_transaction kinds
   SmsSender* sms = nullptr;       // required by sms.send; unused by the others
+  // payments.expire: the gateway's alipay.trade.query (null: deposits are
+  // off, and the job waits to be retried) and payments.expire_after_s.
+  alipay::TradeQueryClient* trade_query = nullptr;
+  int payments_expire_after_s = 900;
   uint64_t jobid = 0;             // 0 when run by hand (zufang-worker run)
   Json::Value payload;            // a JSON object
   std::time_t now = 0;            // the job's clock; tests move it
@@ -114,6 +121,13 @@ struct JobKind {
 //                    (failed jobs stay for a person to look at)
 //   pronunciation.cleanup  {} : deletes the pronunciation form's articles
 //                    past their expiry (stored + pronunciation.keep_days)
+//   payments.expire  {"out_trade_no":"ZF…"} (queued with each order, due
+//                    payments.expire_after_s after it) or {} (every order):
+//                    each order still `created` that long after it was
+//                    made is asked about with alipay.trade.query; paid
+//                    (amount matching) -> paid, unknown to the gateway,
+//                    waiting or closed -> closed. Gateway unreachable:
+//                    retried with back-off. Idempotent.
 const std::vector<JobKind>& JobKinds();
 // nullptr when `kinds` has no such kind.
 const JobKind* FindJobKind(const std::vector<JobKind>& kinds, std::string_view name);
@@ -190,6 +204,11 @@ class JobRunner {
   Status Run(const ClaimedJob& job, JobOutcome* outcome);
 
   const std::string& worker_id() const { return worker_id_; }
+  // What payments.expire asks (JobContext::trade_query); may be null.
+  void SetTradeQuery(alipay::TradeQueryClient* client, int expire_after_s) {
+    trade_query_ = client;
+    expire_after_s_ = expire_after_s;
+  }
 
  private:
   Status ExtendLease(const ClaimedJob& job);
@@ -197,6 +216,8 @@ class JobRunner {
 
   Db* db_;
   SmsSender* sms_;
+  alipay::TradeQueryClient* trade_query_ = nullptr;
+  int expire_after_s_ = 900;
   JobSettings settings_;
   std::string worker_id_;
   std::vector<JobKind> kinds_;
@@ -218,6 +239,7 @@ struct Schedule {
 //   records.cleanup  records.cleanup  02:00  (the old site's nightly clean-up)
 //   jobs.purge       jobs.purge       03:00
 //   pronunciation.cleanup  pronunciation.cleanup  03:30
+//   payments.expire  payments.expire  04:00  (orders whose own job was lost)
 const std::vector<Schedule>& Schedules();
 
 // The latest hour:minute at or before `now`, in the fixed offset, as

@@ -52,6 +52,7 @@ GroupDefinition RoutedGroup(std::string name, const Router<Context>& (*routes)()
   g.make_handler = [routes, make_context](ThreadServices* services) -> std::unique_ptr<RequestHandler> {
     return std::make_unique<RoutedHandler<Context>>(routes(), make_context(services));
   };
+  g.routes = [routes] { return routes().Table(); };
   return g;
 }
 
