@@ -433,7 +433,15 @@ BOOST_AUTO_TEST_CASE(AgreesWithITaigisOwnColumns) {
   BOOST_TEST(poj_numbers.agreed > poj_numbers.compared * 98 / 100);
 }
 
-// A reading in a request costs a few hundred nanoseconds.
+// A reading in a request costs a few hundred nanoseconds; AddressSanitizer
+// makes every allocation and string copy several times dearer (15 us measured
+// in the sanitizer tree of a loaded CI run), so that tree gets its own budget.
+#ifdef ZUFANG_SANITIZE
+constexpr double kReadingBudgetNs = 60000.0;
+#else
+constexpr double kReadingBudgetNs = 2000.0;
+#endif
+
 BOOST_AUTO_TEST_CASE(FastEnoughPerReading) {
   const char* samples[] = {"tsi̍t-ē", "âng-enn-á", "tshuā", "uī", "gín-á", "tiám-lu-îng-bōo", "khàu", "Tâi-uân"};
   std::string out;
@@ -449,5 +457,5 @@ BOOST_AUTO_TEST_CASE(FastEnoughPerReading) {
   double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() /
               (kRounds * std::size(samples) * 2);
   std::cout << "romanization: " << ns << " ns per reading (" << n << " rendered)\n";
-  BOOST_TEST(ns < 2000.0);  // generous: sanitizer and debug builds run here too
+  BOOST_TEST(ns < kReadingBudgetNs);
 }
