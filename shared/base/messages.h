@@ -110,9 +110,41 @@ enum class Msg {
   kPronNotFoundTitle,    // the 404 page's title
   kPronNotFound,         // the 404 page's text
   kPronAnnotateOne,      // the 404 page's link to the form
+  kOperationSucceeded, // the old site's coded success (/bar/)
+  kReportListingsSheet, // the listings workbook's sheet
+  kReportAgentsSheet,   // the agents workbook's sheet
+  kReportColId,         // a workbook's column
+  kReportColTitle,
+  kReportColCity,
+  kReportColCounty,
+  kReportColStreet,
+  kReportColType,
+  kReportColArea,
+  kReportColFloor,
+  kReportColTotalFloor,
+  kReportColDirection,
+  kReportColPrice,
+  kReportColPriceUnit,
+  kReportColPubdate,
+  kReportColSubway,
+  kReportColShared,
+  kReportColAgentFees,
+  kReportColEstate,
+  kReportColAgent,
+  kReportColTags,
+  kReportColName,
+  kReportColTel,
+  kReportColServStar,
+  kReportColRealStar,
+  kReportColProfStar,
+  kReportColCertificated,
+  kReportColEstates,
+  kReportColListings,
+  kReportListSeparator, // between the names of one cell
+  kReportBadDistrict,   // /api/reports/stats/ given a county or an unknown district
 };
 // The last Msg, for tests that walk the catalogue.
-constexpr Msg kLastMsg = Msg::kPronAnnotateOne;
+constexpr Msg kLastMsg = Msg::kReportBadDistrict;
 
 // Languages: "zh-hans" (default) and "en". Returns false for any other.
 bool SetMessageLanguage(const std::string& language);
