@@ -19,9 +19,15 @@ ReportStorage& JobStorage() {
   return storage;
 }
 
+// Creates `path` and any parents it lacks.
 Status MakeFolder(const std::string& path) {
-  if (mkdir(path.c_str(), 0750) == 0 || errno == EEXIST) return Status::Ok();
-  return Status::Internal("cannot create " + path + ": " + std::strerror(errno));
+  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+    std::string part = path.substr(0, slash);
+    if (mkdir(part.c_str(), 0750) != 0 && errno != EEXIST) {
+      return Status::InvalidArgument("cannot create " + part + ": " + std::strerror(errno));
+    }
+    if (slash == std::string::npos) return Status::Ok();
+  }
 }
 
 Status DateField(const JobContext& ctx, const char* key, std::string* out) {

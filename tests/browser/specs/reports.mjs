@@ -6,6 +6,7 @@
 // script.
 import { mkdirSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { execFileSync } from 'node:child_process'
 import { until } from '../lib.mjs'
 
@@ -58,7 +59,7 @@ export default async function (t) {
   const page = await t.page()
   const admin = await signIn(t, page, 'jackfrued', '123456')
   // A stored workbook, as the job builds it.
-  const worker = join(process.env.BUILD_DIR || join(t.stateDir, '..', 'build'), 'tools', 'zufang-worker')
+  const worker = join(process.env.BUILD_DIR || fileURLToPath(new URL('../../../build', import.meta.url)), 'tools', 'zufang-worker')
   let built = false
   try {
     execFileSync(worker, ['run', 'reports.monthly', '--from', `${year}-01-01`, '--to', `${year}-12-31`], { encoding: 'utf8' })
