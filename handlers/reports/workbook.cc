@@ -197,12 +197,26 @@ Status WriteListingsWorkbook(Db& db, const std::string& where, const std::vector
     std::vector<int64_t> ids;
     ids.reserve(rows.size());
     for (const Row& r : rows) ids.push_back(r.Int(0));
+    // The tags of the batch's id range (one range of tb_house_tag's unique
+    // key; the batches' ranges are disjoint, so a sparse filter still reads
+    // each tag row once in all), kept for the batch's listings only.
     std::map<int64_t, std::string> tags;
-    s = JoinedNames(db,
-                    "SELECT ht.houseid, t.content FROM tb_house_tag ht JOIN tb_tag t ON t.tagid = ht.tagid "
-                    "WHERE ht.houseid IN ",
-                    ids, "ht.houseid, t.tagid", &tags);
+    Rows tag_rows;
+    s = db.Query("SELECT ht.houseid, t.content FROM tb_house_tag ht JOIN tb_tag t ON t.tagid = ht.tagid "
+                 "WHERE ht.houseid BETWEEN ? AND ? ORDER BY ht.houseid, t.tagid",
+                 {Param(static_cast<long long>(ids.front())), Param(static_cast<long long>(ids.back()))}, &tag_rows);
     if (!s.ok()) return s;
+    {
+      size_t next = 0;  // ids and tag_rows both ascend
+      for (const Row& r : tag_rows) {
+        int64_t id = r.Int(0);
+        while (next < ids.size() && ids[next] < id) ++next;
+        if (next == ids.size() || ids[next] != id) continue;
+        std::string& joined = tags[id];
+        if (!joined.empty()) joined += Message(Msg::kReportListSeparator);
+        joined += r.Str(1);
+      }
+    }
     for (const Row& r : rows) {
       auto it = tags.find(r.Int(0));
       sheet.AddRow(r, fields, {it == tags.end() ? std::string() : it->second});
