@@ -197,14 +197,21 @@ Status WriteListingsWorkbook(Db& db, const std::string& where, const std::vector
     std::vector<int64_t> ids;
     ids.reserve(rows.size());
     for (const Row& r : rows) ids.push_back(r.Int(0));
-    // The tags of the batch's id range (one range of tb_house_tag's unique
-    // key; the batches' ranges are disjoint, so a sparse filter still reads
-    // each tag row once in all), kept for the batch's listings only.
+    // The batch's tags: as one range of tb_house_tag's unique key when the
+    // batch's ids are dense (no filter, or a broad one), else by the list of
+    // ids, so a sparse filter never reads (and holds) the tags of the many
+    // listings between its own.
     std::map<int64_t, std::string> tags;
     Rows tag_rows;
-    s = db.Query("SELECT ht.houseid, t.content FROM tb_house_tag ht JOIN tb_tag t ON t.tagid = ht.tagid "
-                 "WHERE ht.houseid BETWEEN ? AND ? ORDER BY ht.houseid, t.tagid",
-                 {Param(static_cast<long long>(ids.front())), Param(static_cast<long long>(ids.back()))}, &tag_rows);
+    const std::string tag_sql = "SELECT ht.houseid, t.content FROM tb_house_tag ht JOIN tb_tag t ON t.tagid = ht.tagid WHERE ";
+    if (ids.back() - ids.front() < 2 * static_cast<int64_t>(ids.size())) {
+      s = db.Query(tag_sql + "ht.houseid BETWEEN ? AND ? ORDER BY ht.houseid, t.tagid",
+                   {Param(static_cast<long long>(ids.front())), Param(static_cast<long long>(ids.back()))}, &tag_rows);
+    } else {
+      std::vector<Param> id_params;
+      std::string in = Placeholders(ids, &id_params);
+      s = db.Query(tag_sql + "ht.houseid IN (" + in + ") ORDER BY ht.houseid, t.tagid", id_params, &tag_rows);
+    }
     if (!s.ok()) return s;
     {
       size_t next = 0;  // ids and tag_rows both ascend
