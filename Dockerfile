@@ -14,7 +14,7 @@ RUN apt-get update \
       cmake g++ make pkg-config \
       libfcgi-dev libjsoncpp-dev libmysqlcppconn-dev libmemcached-dev libldap2-dev \
       libboost-test-dev libsodium-dev libjwt-dev libssl-dev libcurl4-openssl-dev \
-      libgd-dev libfontconfig-dev \
+      libgd-dev libfontconfig-dev libxlsxwriter-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -50,11 +50,12 @@ FROM debian:bookworm-slim
 # worker's https:// SMS gateway (and an ldaps:// directory) need it. libgd3:
 # the listings group decodes and re-encodes uploaded photos with it; with a
 # CJK font, zufang-demo-photos draws the demo listings' photos.
+# libxlsxwriter4: the reports group's and the worker's workbooks.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libfcgi0ldbl libjsoncpp25 libmysqlcppconn7v5 libmemcached11 libldap-2.5-0 libsodium23 \
       libjwt0 libssl3 libcurl4 ca-certificates \
-      libgd3 fonts-wqy-microhei \
+      libgd3 fonts-wqy-microhei libxlsxwriter4 \
       spawn-fcgi multiwatch \
  && rm -rf /var/lib/apt/lists/*
 

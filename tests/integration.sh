@@ -292,7 +292,7 @@ check "data/hokkien/moe-twblg-entries.csv is unmodified" \
   test "$(sha256sum < "$ROOT/data/hokkien/moe-twblg-entries.csv" | cut -d' ' -f1)" = 64458c4dc39808a0579e1cb8d9e76fb2cddc05bad03915f09fbeda9daa2d0fd4
 
 # ---------------------------------------------------------------------------
-run_group accounts revocation catalogue agents estates pronunciation payments listings photos listing_search title_search write_set bench_writer jobs errors rights edge hostile api_docs browser
+run_group accounts revocation catalogue agents estates pronunciation payments reports listings photos listing_search title_search write_set bench_writer jobs errors rights edge hostile api_docs browser
 "$ROOT/tools/stack.sh" up > "$T/up-worker.log" 2>&1
 check "the stack's job worker runs (under multiwatch)" pid_alive "$STATE_DIR/run/worker.pid"
 req GET /api/mobile/13700000002/

@@ -12,10 +12,14 @@ PACKAGES=(
   # demo listings' photos (zufang-demo-photos) drawn, with a font holding
   # the Chinese characters it writes on them
   libgd-dev fonts-wqy-microhei
+  # the reports group's workbooks (XLSX written row by row, constant memory)
+  libxlsxwriter-dev
   # the private stack
   mariadb-server mariadb-client memcached slapd ldap-utils nginx spawn-fcgi multiwatch
   # tests and benchmarks (socat: raw requests to Nginx, and the link to memcached the fault tests cut)
   curl wrk docker-compose procps openssl socat
+  # tests/reports.sh reads the downloaded workbooks
+  python3-openpyxl
   # the browser tests and Lighthouse drive Debian's Chromium (no browser
   # is downloaded by an npm package)
   chromium

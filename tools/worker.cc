@@ -51,6 +51,7 @@
 #include "jobs/alipay.h"
 #include "jobs/sms.h"
 #include "resource/media_sweep.h"
+#include "report_jobs.h"
 
 namespace {
 
@@ -108,6 +109,8 @@ int LoadSetup(Setup* setup, std::string* error) {
   }
   // Without a media folder (a worker for jobs only) there is nothing to sweep.
   if (s.ok() && setup->sweep_interval_s > 0) s = zf::LoadSweepSettings(setup->config, &setup->sweep);
+  // Without one, reports.monthly jobs fail (and say why); the others run.
+  if (s.ok() && !setup->config.GetString("media.root").empty()) s = zf::reports::ConfigureReportJobs(setup->config);
   if (!s.ok()) {
     *error = "configuration error: " + s.message();
     return kExitConfig;
@@ -128,9 +131,29 @@ bool LoadSetupOrSay(Setup* setup, int* exit_code) {
   return *exit_code == 0;
 }
 
+// The kinds this worker runs: the queue's own (jobs/jobs.h) and the
+// reports' monthly workbook (handlers/reports/report_jobs.h).
+const std::vector<zf::JobKind>& WorkerKinds() {
+  static const std::vector<zf::JobKind> kinds = [] {
+    std::vector<zf::JobKind> all = zf::JobKinds();
+    all.insert(all.end(), zf::reports::ReportJobKinds().begin(), zf::reports::ReportJobKinds().end());
+    return all;
+  }();
+  return kinds;
+}
+
+const std::vector<zf::Schedule>& WorkerSchedules() {
+  static const std::vector<zf::Schedule> schedules = [] {
+    std::vector<zf::Schedule> all = zf::Schedules();
+    all.insert(all.end(), zf::reports::ReportSchedules().begin(), zf::reports::ReportSchedules().end());
+    return all;
+  }();
+  return schedules;
+}
+
 std::string KindList() {
   std::string out;
-  for (const zf::JobKind& k : zf::JobKinds()) out += (out.empty() ? "" : ", ") + std::string(k.name);
+  for (const zf::JobKind& k : WorkerKinds()) out += (out.empty() ? "" : ", ") + std::string(k.name);
   return out;
 }
 
@@ -246,7 +269,7 @@ int Serve(int argc, char** argv) {
 
   zf::DbConnections conns(setup.db);
   zf::Db db(&conns);
-  zf::JobRunner runner(&db, setup.sms.get(), setup.jobs);
+  zf::JobRunner runner(&db, setup.sms.get(), setup.jobs, zf::DefaultWorkerId(), WorkerKinds());
   runner.SetTradeQuery(setup.trade_query.get(), static_cast<int>(setup.payments_expire_after_s));
   zf::LogInfo("worker " + runner.worker_id() + " started (" + setup.config.source() + "): sms sender " +
               setup.sms->name() + ", lease " + std::to_string(setup.jobs.lease_s) + "s, poll " +
@@ -268,7 +291,7 @@ int Serve(int argc, char** argv) {
     }
     if (std::chrono::steady_clock::now() >= next_schedule_check) {
       std::vector<std::string> queued;
-      s = zf::EnqueueDueSchedules(db, std::time(nullptr), setup.jobs.utc_offset_s, zf::Schedules(), &queued);
+      s = zf::EnqueueDueSchedules(db, std::time(nullptr), setup.jobs.utc_offset_s, WorkerSchedules(), &queued);
       if (s.ok()) {
         next_schedule_check = std::chrono::steady_clock::now() + kScheduleCheckEvery;
         for (const std::string& name : queued) zf::LogInfo("schedule " + name + ": job queued");
@@ -313,7 +336,7 @@ int Serve(int argc, char** argv) {
 
 int Run(int argc, char** argv) {
   if (argc < 3) return Usage("run: which kind?");
-  const zf::JobKind* kind = zf::FindJobKind(zf::JobKinds(), argv[2]);
+  const zf::JobKind* kind = zf::FindJobKind(WorkerKinds(), argv[2]);
   if (kind == nullptr) return Usage(std::string("unknown job kind \"") + argv[2] + "\"; known: " + KindList());
   std::string payload_json = "{}";
   std::string from, to;
@@ -355,7 +378,7 @@ int Run(int argc, char** argv) {
 
 int Enqueue(int argc, char** argv) {
   if (argc < 4) return Usage("enqueue: KIND and JSON, please");
-  if (zf::FindJobKind(zf::JobKinds(), argv[2]) == nullptr) {
+  if (zf::FindJobKind(WorkerKinds(), argv[2]) == nullptr) {
     return Usage(std::string("unknown job kind \"") + argv[2] + "\"; known: " + KindList());
   }
   long delay = 0;
@@ -405,7 +428,7 @@ int PrintStatus() {
     }
     printf("%-8s %lld%s\n", status, n, note.c_str());
   }
-  for (const zf::Schedule& sched : zf::Schedules()) {
+  for (const zf::Schedule& sched : WorkerSchedules()) {
     s = db.Query("SELECT last_run FROM tb_schedule WHERE name = ?", {zf::Param(sched.name)}, &rows);
     if (!s.ok()) return Fail("status", s);
     std::string last = rows.empty() || rows[0].IsNull(0) ? "never" : rows[0].Str(0);
@@ -447,7 +470,7 @@ int SweepMediaNow(int argc, char** argv) {
 }
 
 int PrintKinds() {
-  for (const zf::JobKind& k : zf::JobKinds()) {
+  for (const zf::JobKind& k : WorkerKinds()) {
     printf("%-16s %s%s\n", k.name, k.payload_help, k.takes_date_range ? "  (run: --from/--to)" : "");
   }
   return 0;

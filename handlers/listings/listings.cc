@@ -17,6 +17,7 @@
 #include "resource/audit.h"
 #include "resource/handler_kit.h"
 #include "resource/list_query.h"
+#include "resource/listing_filter.h"
 #include "resource/media.h"
 #include "resource/resource.h"
 #include "page_validity.h"
@@ -315,8 +316,8 @@ Status MakeTitleFilter(Db& db, const std::string& keyword, int64_t frequent_gram
     chars.push_back(keyword.substr(i, n));
     i += n;
   }
-  f->like_where = " AND h.title LIKE ? ESCAPE '\\\\'";
-  f->like_param = Param(LikePattern(keyword, true, true));
+  f->like_where = TitleCondition();
+  f->like_param = TitleParam(keyword);
   if (chars.empty()) return Status::Ok();
   // A title holding kw has a gram starting with kw's first characters, and
   // one with its last three: listings lacking either cannot match.
@@ -634,18 +635,17 @@ std::string IndexHint(int district_level, PageIndex index) {
 Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
   // Filters first: a bad value answers 400 before any page check.
   FieldErrors errors;
-  std::optional<double> minprice = NumberFilter(req.query, "minprice", &errors);
-  std::optional<double> maxprice = NumberFilter(req.query, "maxprice", &errors);
-  std::optional<double> minarea = NumberFilter(req.query, "minarea", &errors);
-  std::optional<double> maxarea = NumberFilter(req.query, "maxarea", &errors);
-  std::optional<double> district = NumberFilter(req.query, "district", &errors);
-  std::optional<std::string> title = TextFilter(req.query, "title");
-  std::optional<std::string> type = TextFilter(req.query, "type");
-  int64_t type_id = 0;
-  if (type && (!ParsePythonInt(*type, &type_id) || type_id < kInt32Min || type_id > kInt32Max)) {
-    errors.Add("type", Msg::kInvalidChoice);
-  }
+  ListingFilters filters;
+  ParseListingFilters(req.query, &filters, &errors);
   if (!errors.empty()) return ErrorResponse(Status::Invalid(std::move(errors)));
+  const std::optional<double>& minprice = filters.minprice;
+  const std::optional<double>& maxprice = filters.maxprice;
+  const std::optional<double>& minarea = filters.minarea;
+  const std::optional<double>& maxarea = filters.maxarea;
+  const std::optional<double>& district = filters.district;
+  const std::optional<std::string>& title = filters.title;
+  const std::optional<std::string>& type = filters.type;
+  const int64_t type_id = filters.type_id;
   const std::vector<std::string> shown = PageGenerations(district);
   PageFilter filter;
   filter.district = district;
@@ -663,41 +663,11 @@ Response ListHouses(Context& ctx, const Request& req, const PathParams&) {
     Rows rows;
     std::string where = " WHERE 1 = 1";
     std::vector<Param> params;
-    if (minprice) { where += " AND h.price >= ?"; params.emplace_back(*minprice); }
-    if (maxprice) { where += " AND h.price <= ?"; params.emplace_back(*maxprice); }
-    if (minarea) { where += " AND h.area >= ?"; params.emplace_back(*minarea); }
-    if (maxarea) { where += " AND h.area <= ?"; params.emplace_back(*maxarea); }
-    if (type) { where += " AND h.typeid = ?"; params.emplace_back(static_cast<long long>(type_id)); }
     // Which of tb_house_count's levels the district is: 0 no district, 2 a
     // city, 3 a county, -1 anything else (not kept there).
     int district_level = 0;
-    if (district) {
-      // A city's id can only be in distid2 and a county's only in distid3:
-      // naming the one column lets an index serve the filter (an OR of two
-      // columns scans). Anything else (a province, no such district) matches
-      // both columns, as the old site's OR did, which finds nothing.
-      Status st = db.Query(
-          "SELECT d.pid IS NOT NULL, p.pid IS NOT NULL FROM tb_district d "
-          "LEFT JOIN tb_district p ON p.distid = d.pid WHERE d.distid = ?",
-          {Param(*district)}, &rows);
-      if (!st.ok()) return st;
-      bool county = !rows.empty() && rows[0].Bool(1);
-      bool city = !rows.empty() && rows[0].Bool(0) && !county;
-      if (county) {
-        where += " AND h.distid3 = ?";
-        params.emplace_back(*district);
-        district_level = 3;
-      } else if (city) {
-        where += " AND h.distid2 = ?";
-        params.emplace_back(*district);
-        district_level = 2;
-      } else {
-        where += " AND (h.distid2 = ? OR h.distid3 = ?)";
-        params.emplace_back(*district);
-        params.emplace_back(*district);
-        district_level = -1;
-      }
-    }
+    Status conditions = AppendListingConditions(db, filters, &where, &params, &district_level);
+    if (!conditions.ok()) return conditions;
     // A title: the page and the count read the listings of the keyword's
     // rarest gram, or for a frequent keyword the page walks its order
     // reading rows and the count reads the rows of the place's range (of

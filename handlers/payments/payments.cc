@@ -157,7 +157,7 @@ Response CreateOrder(Context& ctx, const Request& req, const PathParams& params)
   JsonWriter w;
   w.BeginObject()
       .Key("code").Int(kAppCodeDone)
-      .Key("message").String(Message(Msg::kPaymentCreated))
+      .Key("message").String(Message(Msg::kOperationSucceeded))
       .Key("url").String(alipay::RequestUrl(settings.alipay.gateway_url, pay))
       .Key("out_trade_no").String(order.out_trade_no)
       .EndObject();

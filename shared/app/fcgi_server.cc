@@ -106,6 +106,12 @@ void ServeLoop(const ThreadArgs& args) {
     body = std::string();  // moved from: start the next request with an empty one
     std::string out = SerializeResponse(resp, req.method == "HEAD");
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
+    if (resp.body_file && req.method != "HEAD") {
+      SendBodyFile(*resp.body_file, [&](const char* data, size_t len) {
+        return FCGX_PutStr(data, static_cast<int>(len), fcgi.out) == static_cast<int>(len);
+      });
+      resp.body_file.reset();
+    }
     if (g_stopping.load()) fcgi.keepConnection = 0;
     FCGX_Finish_r(&fcgi);
     long micros = static_cast<long>(

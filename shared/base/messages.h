@@ -111,11 +111,43 @@ enum class Msg {
   kPronNotFound,         // the 404 page's text
   kPronAnnotateOne,      // the 404 page's link to the form
   // Deposits (handlers/payments)
-  kPaymentCreated,       // 操作成功                             (code 100000, with the gateway's url)
+  kOperationSucceeded,   // 操作成功: the old site's coded success (code 100000: a deposit's url, /bar/)
   kPaymentSubject,       // 租房订金: the order's subject the gateway shows
+  // Reports (handlers/reports)
+  kReportListingsSheet, // the listings workbook's sheet
+  kReportAgentsSheet,   // the agents workbook's sheet
+  kReportColId,         // a workbook's column
+  kReportColTitle,
+  kReportColCity,
+  kReportColCounty,
+  kReportColStreet,
+  kReportColType,
+  kReportColArea,
+  kReportColFloor,
+  kReportColTotalFloor,
+  kReportColDirection,
+  kReportColPrice,
+  kReportColPriceUnit,
+  kReportColPubdate,
+  kReportColSubway,
+  kReportColShared,
+  kReportColAgentFees,
+  kReportColEstate,
+  kReportColAgent,
+  kReportColTags,
+  kReportColName,
+  kReportColTel,
+  kReportColServStar,
+  kReportColRealStar,
+  kReportColProfStar,
+  kReportColCertificated,
+  kReportColEstates,
+  kReportColListings,
+  kReportListSeparator, // between the names of one cell
+  kReportBadDistrict,   // /api/reports/stats/ given a county or an unknown district
 };
 // The last Msg, for tests that walk the catalogue.
-constexpr Msg kLastMsg = Msg::kPaymentSubject;
+constexpr Msg kLastMsg = Msg::kReportBadDistrict;
 
 // Languages: "zh-hans" (default) and "en". Returns false for any other.
 bool SetMessageLanguage(const std::string& language);

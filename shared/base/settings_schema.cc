@@ -157,6 +157,12 @@ const SettingSpec kSettings[] = {
         "an article stored by the pronunciation form is shown this long, then the job `pronunciation.cleanup` deletes it"),
     String("pronunciation.lexicon", kNoDefault, "a file",
            "the compiled Hokkien lexicon (`zufang-lexicon-build`'s output) the pronunciation group maps"),
+    String("reports.tmp_dir", kNoDefault, "a folder",
+           "where the reports group and the worker write workbooks (and libxlsxwriter its row files) before they "
+           "are sent or stored; a million listings take about 105 MB there for the time of one download"),
+    Duration("reports.stats_keep_s", "3600", 1, 86400, "s",
+             "chart data (`/api/reports/stats/`, `/bar/`) stays in memcached at most this long; any listing write "
+             "gives it a new key at once"),
 
     // Tokens, privileges, throttling.
     EnvVar("tokens.key_env", kNoDefault,

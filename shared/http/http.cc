@@ -1,5 +1,8 @@
 #include "http/http.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -278,7 +281,7 @@ std::string SerializeResponse(const Response& r, bool head_only) {
     out += "\r\n";
   }
   out += "Content-Length: ";
-  out += std::to_string(r.body.size());
+  out += std::to_string(r.body_file ? r.body_file->size : static_cast<int64_t>(r.body.size()));
   out += "\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n";
   for (const auto& h : r.headers) {
     out += h.first;
@@ -287,8 +290,26 @@ std::string SerializeResponse(const Response& r, bool head_only) {
     out += "\r\n";
   }
   out += "\r\n";
-  if (!head_only) out += r.body;
+  if (!head_only && !r.body_file) out += r.body;
   return out;
+}
+
+BodyFile::~BodyFile() {
+  if (fd >= 0) close(fd);
+}
+
+bool SendBodyFile(const BodyFile& file, const std::function<bool(const char*, size_t)>& write) {
+  constexpr size_t kChunk = 64 * 1024;
+  std::unique_ptr<char[]> buf(new char[kChunk]);
+  int64_t sent = 0;
+  while (sent < file.size) {
+    size_t want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kChunk), file.size - sent));
+    ssize_t n = pread(file.fd, buf.get(), want, static_cast<off_t>(sent));
+    if (n <= 0) return false;
+    if (!write(buf.get(), static_cast<size_t>(n))) return false;
+    sent += n;
+  }
+  return true;
 }
 
 }  // namespace zf

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <ctime>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,11 +65,26 @@ Status BuildRequest(const std::vector<std::pair<std::string_view, std::string_vi
                     const RequestLimits& limits, Request* out);
 
 // ---- Response -------------------------------------------------------------
+// A body sent from an open file rather than from memory (a workbook too
+// large to hold: written to an unlinked temporary file, then sent in
+// chunks). The file is closed when the last Response holding it goes.
+struct BodyFile {
+  int fd = -1;
+  int64_t size = 0;
+  BodyFile(int fd_in, int64_t size_in) : fd(fd_in), size(size_in) {}
+  ~BodyFile();
+  BodyFile(const BodyFile&) = delete;
+  BodyFile& operator=(const BodyFile&) = delete;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is this file's `size` bytes, read from offset 0 and
+  // sent after the headers (Content-Length is its size; `body` is unused).
+  std::shared_ptr<BodyFile> body_file;
 
   void SetHeader(std::string name, std::string value);
   const std::string* Header(std::string_view name) const;
@@ -95,8 +112,13 @@ void SetCacheHeaders(Response* r, int max_age_seconds, time_t now);
 std::string HttpDate(time_t t);
 
 // CGI-style header block plus body, as FastCGI's stdout stream wants it.
-// `head_only` drops the body (HEAD) but keeps Content-Length.
+// `head_only` drops the body (HEAD) but keeps Content-Length. A body_file is
+// not included: the caller sends it after this (SendBodyFile).
 std::string SerializeResponse(const Response& r, bool head_only);
+// Writes a body_file's bytes through `write` in chunks of at most 64 KiB;
+// false when reading the file or `write` failed (the client then sees a
+// short body, as Content-Length tells).
+bool SendBodyFile(const BodyFile& file, const std::function<bool(const char*, size_t)>& write);
 
 }  // namespace zf
 
