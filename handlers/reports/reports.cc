@@ -428,6 +428,7 @@ class ThreadHandler : public RequestHandler {
 GroupDefinition Group() {
   GroupDefinition g;
   g.name = "reports";
+  g.routes = [] { return Routes().Table(); };
   g.check_settings = [](const AppSettings& app) {
     ReportSettings& settings = TheSettings();
     Status s = LoadReportStorage(*app.config, &settings.storage);
