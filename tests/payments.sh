@@ -134,7 +134,6 @@ section "payments: forged, wrong-amount and foreign notifications change nothing
 pay_new 2 "$PAY_U"
 PAY_NO2="$PAY_NO"
 curl -s -o /dev/null "$PAY_URL"  # the gateway learns of the trade
-mark_logs
 pay_control /control/notify "{\"out_trade_no\":\"$PAY_NO2\",\"forge\":true}"
 check "TRADE_SUCCESS signed by another key -> 400 failure" test "$(pay_js 'b.status+" "+b.body')" = "400 failure"
 check "  ... logged" sh -c "cat '$STATE_DIR'/log/*.log | grep -q 'notification refused (bad_signature) for out_trade_no \"$PAY_NO2\"'"

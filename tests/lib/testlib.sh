@@ -53,12 +53,18 @@ test_summary() {
   [ "$FAILED" -eq 0 ]
 }
 
-# run_group NAME...: sources tests/NAME.sh, one after the other.
+# run_group NAME...: sources tests/NAME.sh, one after the other. A group
+# may mark the logs for its own checks; the caller's marks are put back
+# after it, since the caller's closing checks read the logs since its own.
 run_group() {
-  local group
+  local group f
+  local -A saved=()
+  for f in "${!LOG_MARK[@]}"; do saved[$f]="${LOG_MARK[$f]}"; done
   for group in "$@"; do
     # shellcheck disable=SC1090
     source "$ROOT/tests/$group.sh"
+    LOG_MARK=()
+    for f in "${!saved[@]}"; do LOG_MARK[$f]="${saved[$f]}"; done
   done
 }
 
