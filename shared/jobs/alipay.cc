@@ -1,6 +1,5 @@
 #include "jobs/alipay.h"
 
-#include <curl/curl.h>
 #include <json/reader.h>
 #include <json/value.h>
 #include <openssl/bio.h>
@@ -15,6 +14,7 @@
 
 #include "base/json_writer.h"
 #include "base/query.h"
+#include "jobs/gateway_http.h"
 #include "jobs/jobs.h"
 
 namespace zf::alipay {
@@ -68,18 +68,6 @@ bool Unbase64(std::string_view in, std::string* out) {
   if (in.size() >= 2 && in[in.size() - 2] == '=') ++pad;
   out->resize(static_cast<size_t>(len) - pad);
   return true;
-}
-
-size_t KeepAnswer(char* data, size_t size, size_t n, void* user) {
-  auto* answer = static_cast<std::string*>(user);
-  if (answer->size() < (1 << 20)) answer->append(data, size * n);
-  return size * n;
-}
-
-std::string OneLine(std::string s) {
-  if (s.size() > 200) s.resize(200);
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return s;
 }
 
 }  // namespace
@@ -359,39 +347,20 @@ Status HttpTradeQueryClient::Query(const std::string& out_trade_no, TradeQueryRe
   params.emplace_back("biz_content", biz.Take());
   Status s = Sign(settings_, &params);
   if (!s.ok()) return s;
-  std::string payload = FormBody(params);
-
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return Status::Internal("alipay gateway: curl_easy_init failed");
-  curl_slist* headers =
-      curl_slist_append(nullptr, "Content-Type: application/x-www-form-urlencoded;charset=utf-8");
-  headers = curl_slist_append(headers, "Expect:");
-  std::string answer;
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_URL, settings_.gateway_url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, KeepAnswer);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  CURLcode rc = curl_easy_perform(curl);
-  long code = 0;
-  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_cleanup(curl);
-  curl_slist_free_all(headers);
-  if (rc != CURLE_OK) {
-    return Status::Unavailable(std::string("alipay gateway: ") + (error[0] != '\0' ? error : curl_easy_strerror(rc)));
-  }
-  if (code >= 500) return Status::Unavailable("alipay gateway answered " + std::to_string(code));
-  if (code != 200) return Status::Internal("alipay gateway answered " + std::to_string(code) + ": " + OneLine(answer));
-  return ParseTradeQueryAnswer(answer, settings_.gateway_public_key_pem, out);
+  GatewayPost post;
+  post.gateway = "alipay gateway";
+  post.url = settings_.gateway_url;
+  post.headers = {"Content-Type: application/x-www-form-urlencoded;charset=utf-8"};
+  post.body = FormBody(params);
+  post.timeout_ms = settings_.timeout_ms;
+  post.max_answer_bytes = 1 << 20;  // the whole answer: its signature is checked over it
+  GatewayAnswer reply;
+  s = PostToGateway(post, &reply);
+  if (!s.ok()) return s;
+  std::string what = "alipay gateway answered " + std::to_string(reply.status);
+  if (reply.status >= 500) return Status::Unavailable(what);
+  if (reply.status != 200) return Status::Internal(what + ": " + OneLine(reply.body));
+  return ParseTradeQueryAnswer(reply.body, settings_.gateway_public_key_pem, out);
 }
 
 const char* PaidOutcomeName(PaidOutcome o) {

@@ -191,3 +191,16 @@ export async function until(page, fn, ms = 8000, what = 'condition') {
 export async function texts(page, selector) {
   return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()))
 }
+
+// The deposit orders a spec made for a user (those in `made`, and any not in
+// `before`), with their notifications and expiry jobs: whatever the spec
+// made, and only that.
+export function deleteOrdersMade(t, userid, before, made) {
+  const mine = t.sql(`SELECT out_trade_no FROM tb_payment_order WHERE userid = ${userid}`).map((r) => r[0])
+  for (const n of new Set([...made, ...mine.filter((n) => !before.has(n))])) {
+    if (!/^ZF[0-9a-f]{30}$/.test(n)) continue
+    t.sql(`DELETE FROM tb_payment_notification WHERE out_trade_no = '${n}'`)
+    t.sql(`DELETE FROM tb_payment_order WHERE out_trade_no = '${n}'`)
+    t.sql(`DELETE FROM tb_job WHERE kind = 'payments.expire' AND payload LIKE '%${n}%'`)
+  }
+}

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { until } from '../lib.mjs'
+import { deleteOrdersMade, until } from '../lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const ROOT = join(here, '..', '..', '..')
@@ -110,13 +110,7 @@ export default async function (t) {
     const row = t.sql(`SELECT state, userid, houseid FROM tb_payment_order WHERE out_trade_no = '${outTradeNo}'`)[0] || []
     t.check('  ... paid: the order is the user\'s, for the listing, paid', row.join(' ') === `paid ${userid} ${houseid}`, row.join(' '))
   } finally {
-    const mine = t.sql(`SELECT out_trade_no FROM tb_payment_order WHERE userid = ${userid}`).map((r) => r[0])
-    for (const n of new Set([...made, ...mine.filter((n) => !before.has(n))])) {
-      if (!/^ZF[0-9a-f]{30}$/.test(n)) continue
-      t.sql(`DELETE FROM tb_payment_notification WHERE out_trade_no = '${n}'`)
-      t.sql(`DELETE FROM tb_payment_order WHERE out_trade_no = '${n}'`)
-      t.sql(`DELETE FROM tb_job WHERE kind = 'payments.expire' AND payload LIKE '%${n}%'`)
-    }
+    deleteOrdersMade(t, userid, before, made)
     await page.close()
   }
 }

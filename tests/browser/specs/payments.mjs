@@ -3,7 +3,7 @@
 // page (the stand-in the stack runs, tools/alipay-standin.py), pays, is sent
 // back to the account page and sees the order under 我的订单 as 已支付; the
 // database says paid, once.
-import { until } from '../lib.mjs'
+import { deleteOrdersMade, until } from '../lib.mjs'
 
 async function text(page, sel) {
   return page.$eval(sel, (e) => e.textContent.trim()).catch(() => null)
@@ -61,14 +61,7 @@ export default async function (t) {
     t.consoleClean(page, 'the account page')
     await t.screenshot(page, 'payments-orders')
   } finally {
-    // Whatever this run made, and only that.
-    const mine = t.sql(`SELECT out_trade_no FROM tb_payment_order WHERE userid = ${userid}`).map((r) => r[0])
-    for (const n of new Set([...made, ...mine.filter((n) => !before.has(n))])) {
-      if (!/^ZF[0-9a-f]{30}$/.test(n)) continue
-      t.sql(`DELETE FROM tb_payment_notification WHERE out_trade_no = '${n}'`)
-      t.sql(`DELETE FROM tb_payment_order WHERE out_trade_no = '${n}'`)
-      t.sql(`DELETE FROM tb_job WHERE kind = 'payments.expire' AND payload LIKE '%${n}%'`)
-    }
+    deleteOrdersMade(t, userid, before, made)
     await page.close()
   }
 }
