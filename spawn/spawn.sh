@@ -6,6 +6,9 @@
 #   spawn/spawn.sh scale GROUP N      run N processes of GROUP; no other group is touched
 #   spawn/spawn.sh scale GROUP-write N  the same for GROUP's write set
 #   spawn/spawn.sh status             one line per group (and write set)
+#   spawn/spawn.sh deploy GROUP BINARY  run BINARY as GROUP's new release
+#   spawn/spawn.sh rollback GROUP     return GROUP to its previous release
+#   spawn/spawn.sh releases GROUP     the releases kept, and which one runs
 #
 # Each group runs as spawn-fcgi -> multiwatch -> N handler processes sharing
 # one Unix socket, $STATE_DIR/run/GROUP.sock; multiwatch restarts a process
@@ -50,11 +53,14 @@ check_threads() {
   fi
 }
 
-# launch SET PROCESSES SOCKET PIDFILE
+source "$ROOT/spawn/releases.sh"
+
+# launch SET PROCESSES SOCKET PIDFILE [BINARY]: BINARY defaults to the
+# group's current release (spawn/releases.sh), else the build tree's.
 launch() {
   local group="$1" processes="$2" socket="$3" pidfile="$4" name bin
   name="$(set_group "$1")"
-  bin="$BUILD_DIR/handlers/$name/$name"
+  bin="${5:-$(group_binary "$name")}"
   [ -x "$bin" ] || die "$bin is not built (run make)"
   "$bin" --check >/dev/null || die "group $group: settings invalid (run $bin --check)"
   check_threads "$group" "$processes"
@@ -136,5 +142,8 @@ case "$cmd" in
   stop) for g in ${*:-$(all_groups)}; do stop_group "$g"; stop_group "$g-write"; done ;;
   scale) [ $# -eq 2 ] || die "usage: spawn/spawn.sh scale GROUP[-write] N"; scale_group "$1" "$2" ;;
   status) for g in $(all_groups); do for set in $(group_sets "$g"); do status_group "$set"; done; done ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+  deploy) [ $# -eq 2 ] || die "usage: spawn/spawn.sh deploy GROUP BINARY"; deploy_group "$1" "$2" ;;
+  rollback) [ $# -eq 1 ] || die "usage: spawn/spawn.sh rollback GROUP"; rollback_group "$1" ;;
+  releases) [ $# -eq 1 ] || die "usage: spawn/spawn.sh releases GROUP"; list_releases "$1" ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

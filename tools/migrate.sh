@@ -11,6 +11,8 @@
 #   tools/migrate.sh              uses $STATE_DIR/run/mysqld.sock, database zufang
 #   MYSQL_SOCKET=... DATABASE=... SEED_FILE=... tools/migrate.sh
 #   SEED_FILE=none tools/migrate.sh   skips the demo data
+#   tools/migrate.sh status       each migration in order: applied (when) or pending
+#   tools/migrate.sh check        the expand/contract policy (tools/migration-policy.sh)
 #
 # Environment (defaults):
 #   MYSQL_SOCKET         root over this socket ($STATE_DIR/run/mysqld.sock)
@@ -53,6 +55,14 @@ source "$ROOT/tools/lib.sh"
 : "${WAIT_S:=0}"
 : "${NGINX_RELOAD_WAIT_S:=10}"
 SQL_DIR="$ROOT/shared/sql"
+MODE="${1:-apply}"
+case "$MODE" in
+  apply | status) ;;
+  check) exec "$ROOT/tools/migration-policy.sh" "$SQL_DIR" ;;
+  *) die "usage: tools/migrate.sh [status|check]" ;;
+esac
+# Every run refuses migrations that break the previous release.
+"$ROOT/tools/migration-policy.sh" "$SQL_DIR" >/dev/null || die "a migration breaks the expand/contract policy (tools/migrate.sh check)"
 
 [[ "$DATABASE" =~ ^[A-Za-z0-9_]+$ ]] || die "DATABASE must be letters, digits and _"
 [[ "$WAIT_S" =~ ^[0-9]+$ ]] || die "WAIT_S must be a number of seconds, got \"$WAIT_S\""
@@ -77,6 +87,12 @@ until error="$(sql -e 'SELECT 1' 2>&1 >/dev/null)"; do
   ((SECONDS < deadline)) || die "cannot reach the database ($MYSQL_TARGET) within ${WAIT_S}s: $error"
   sleep 1
 done
+
+if [ "$MODE" = status ]; then
+  source "$ROOT/tools/migrate-status.sh"
+  migration_status
+  exit 0
+fi
 
 sql -e "CREATE DATABASE IF NOT EXISTS \`$DATABASE\` DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
 sql "$DATABASE" -e "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/release.h"
 #include "base/log.h"
 #include "data/generations.h"
 
@@ -180,12 +181,13 @@ bool IsServerName(const std::string& name) {
 
 void Usage(const char* argv0) {
   fprintf(stderr,
-          "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--writes] [--check] | --routes\n"
+          "usage: %s [--listen PATH|HOST:PORT] [--log FILE] [--writes] [--check] | --routes | --version\n"
           "  Serves FastCGI on file descriptor 0 (as spawn-fcgi starts it) or on --listen.\n"
           "  --writes the group's write set: group.<name>.write_threads threads (Nginx\n"
           "           sends it POST, PUT, PATCH and DELETE when write_processes > 0)\n"
           "  --check  load and validate the settings, then exit (0 when valid)\n"
           "  --routes print the route table (METHOD PATTERN ACCESS per line), then exit\n"
+          "  --version print the group and its release label (GROUP LABEL), then exit\n"
           "  Settings: $ZUFANG_CONF_DIR/$ZUFANG_ENV.conf (ZUFANG_ENV defaults to local).\n",
           argv0);
 }
@@ -322,6 +324,9 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
       writes = true;
     } else if (std::strcmp(argv[i], "--routes") == 0 && argc == 2) {
       return PrintRoutes(group);
+    } else if (std::strcmp(argv[i], "--version") == 0 && argc == 2) {
+      printf("%s %s\n", group.name.c_str(), ReleaseLabel().c_str());
+      return fflush(stdout) == 0 ? 0 : 1;
     } else {
       Usage(argv[0]);
       return kExitUsage;
@@ -386,7 +391,7 @@ int ServeGroup(const GroupDefinition& group, int argc, char** argv) {
 
   ThreadArgs args{&group, &settings, services.get(), listen_fd};
   LogInfo(std::string(writes ? "serving writes" : "serving") + " with " + std::to_string(settings.threads) +
-          " threads, settings " + config.source() +
+          " threads, release " + ReleaseLabel() + ", settings " + config.source() +
           ", pid " + std::to_string(getpid()));
   // Small stacks: handlers keep little on the stack, and many threads per
   // process must stay cheap.
