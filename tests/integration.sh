@@ -304,6 +304,7 @@ run_group prepared
 # ---------------------------------------------------------------------------
 run_group throttle
 run_group login_flood
+run_group deploy
 
 # ---------------------------------------------------------------------------
 sleep 1.2  # Nginx flushes its access log every second

@@ -32,7 +32,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 # Every group, in the order tests/integration.sh runs them.
-GROUPS_IN_ORDER=(districts district_cache replicas accounts revocation catalogue agents estates pronunciation payments reports listings photos listing_search title_search write_set bench_writer jobs errors rights edge hostile api_docs browser prepared throttle login_flood)
+GROUPS_IN_ORDER=(districts district_cache replicas accounts revocation catalogue agents estates pronunciation payments reports listings photos listing_search title_search write_set bench_writer jobs errors rights edge hostile api_docs browser prepared throttle login_flood deploy)
 
 if [ $# = 0 ]; then
   echo "usage: tests/run.sh GROUP... | all"
