@@ -19,11 +19,12 @@ bad=0
 for file in "$dir"/[0-9][0-9][0-9]_*.sql; do
   name="$(basename "$file" .sql)"
   # Comments out, statements only.
-  if grep -v '^[[:space:]]*--' "$file" | grep -Eiq '\bDROP[[:space:]]+(TABLE|COLUMN|DATABASE)\b|\bRENAME\b|\bMODIFY\b|\bCHANGE[[:space:]]+(COLUMN[[:space:]]+)?`?[A-Za-z_]+`?[[:space:]]+`?[A-Za-z_]'; then
+  statements="$(grep -v '^[[:space:]]*--' "$file" || true)"
+  if grep -Eiq '\bDROP[[:space:]]+(TABLE|COLUMN|DATABASE)\b|\bRENAME\b|\bMODIFY\b|\bCHANGE[[:space:]]+(COLUMN[[:space:]]+)?`?[A-Za-z_]+`?[[:space:]]+`?[A-Za-z_]' <<<"$statements"; then
     marker="$(grep -Eio '^--[[:space:]]*contract:.*unused since [0-9]{3}_[A-Za-z0-9_]+' "$file" | head -1 || true)"
     since="$(grep -Eo '[0-9]{3}_[A-Za-z0-9_]+$' <<<"$marker" || true)"
     widens="$(grep -Eic '^--[[:space:]]*widens:' "$file" || true)"
-    if [ -z "$since" ] && [ "$widens" -gt 0 ] && ! grep -v '^[[:space:]]*--' "$file" | grep -Eiq '\bDROP[[:space:]]+(TABLE|COLUMN|DATABASE)\b|\bRENAME\b'; then
+    if [ -z "$since" ] && [ "$widens" -gt 0 ] && ! grep -Eiq '\bDROP[[:space:]]+(TABLE|COLUMN|DATABASE)\b|\bRENAME\b' <<<"$statements"; then
       continue
     elif [ -z "$since" ]; then
       echo "$name: drops, renames or changes a table or column without a '-- contract: ... unused since NNN_name' line" >&2
